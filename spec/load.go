@@ -104,7 +104,10 @@ func parentPath(path string) string {
 	return ""
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlLine       = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	parserProblems = regexp.MustCompile(`^did not find expected (<document start>|key|'-' indicator|',' or '[]}]'|node content)$`)
+)
 
 func parseDocument(name string, data []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -130,6 +133,11 @@ func syntaxProblem(name string, data []byte, err error) error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		// yaml.v3 reports its parser's (not its scanner's) errors at the
+		// 0-based line of the enclosing construct, one line too early.
+		if parserProblems.MatchString(msg) {
+			line++
+		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	return Problems{{File: name, Line: line, Column: 1, Path: pathNear(data, line), Message: "YAML syntax error: " + msg}}
@@ -199,8 +207,17 @@ type decoder struct {
 	visited   int
 }
 
+// maxProblems keeps a badly broken file from burying its first, most useful
+// problems.
+const maxProblems = 50
+
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
-	d.problems = append(d.problems, Problem{File: d.file, Line: n.Line, Column: n.Column, Path: path, Message: fmt.Sprintf(format, args...)})
+	switch {
+	case len(d.problems) < maxProblems:
+		d.problems = append(d.problems, Problem{File: d.file, Line: n.Line, Column: n.Column, Path: path, Message: fmt.Sprintf(format, args...)})
+	case len(d.problems) == maxProblems:
+		d.problems = append(d.problems, Problem{File: d.file, Line: n.Line, Column: n.Column, Path: path, Message: "more problems follow; fix these first"})
+	}
 }
 
 var scalarType = reflect.TypeFor[scalar]()
@@ -218,7 +235,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, tag reflect
 		}
 		return
 	}
-	d.positions[path] = Position{Line: n.Line, Column: n.Column}
+	if _, keyed := d.positions[path]; !keyed {
+		d.positions[path] = Position{Line: n.Line, Column: n.Column}
+	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		d.fail(n, path, "has no value")
 		return
@@ -275,6 +294,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 			continue
 		}
 		seen[k.Value] = true
+		// Problems about a whole mapping or list point at its key's line.
+		d.positions[keyPath] = Position{Line: k.Line, Column: k.Column}
 		d.decode(val, v.Field(f.index), keyPath, f.tag, depth+1)
 	}
 	for _, name := range fieldNames(fields) {

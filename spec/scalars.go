@@ -42,7 +42,20 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // Seconds is the duration in whole seconds, as AWS APIs take it.
 func (d Duration) Seconds() int64 { return int64(time.Duration(d) / time.Second) }
 
-func (d Duration) String() string { return time.Duration(d).String() }
+// String writes the duration as a person would in the spec: 3m, 180s would
+// read back the same, and 1m30s stays exact.
+func (d Duration) String() string {
+	v := time.Duration(d)
+	switch {
+	case v == 0:
+		return "0s"
+	case v%time.Hour == 0:
+		return fmt.Sprintf("%dh", v/time.Hour)
+	case v%time.Minute == 0:
+		return fmt.Sprintf("%dm", v/time.Minute)
+	}
+	return v.String()
+}
 
 // MarshalJSON writes the duration as YAML holds it, so `spec show -o json`
 // reads like the spec.

@@ -139,7 +139,7 @@ func policyRows(p *spec.Platform) ([]string, [][]string) {
 				metric = fmt.Sprintf("%s/%s %s", m.Namespace, m.MetricName, m.Statistic)
 			}
 			rows = append(rows, []string{"service/" + p.Cluster + "/" + s.ECSService, target, pol.Name, pol.Type, metric, num(pol.TargetValue),
-				pol.ScaleOutCooldown.String() + " / " + pol.ScaleInCooldown.String()})
+				fmt.Sprintf("%ds / %ds", pol.ScaleOutCooldown.Seconds(), pol.ScaleInCooldown.Seconds())})
 		}
 	}
 	return []string{"RESOURCE", "MIN-MAX", "POLICY", "TYPE", "METRIC", "TARGET", "COOLDOWN OUT / IN"}, rows
