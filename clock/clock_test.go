@@ -65,7 +65,7 @@ func clockCases(t *testing.T) []clockCase {
 func TestRealClock(t *testing.T) {
 	t.Parallel()
 	c := clock.Real()
-	if d := c.Now().Sub(time.Now()); d < -time.Second || d > time.Second {
+	if d := time.Until(c.Now()); d < -time.Second || d > time.Second {
 		t.Errorf("Real().Now() is %v away from time.Now()", d)
 	}
 	if got := c.Since(time.Now().Add(-time.Hour)); got < time.Hour || got > time.Hour+time.Second {

@@ -47,7 +47,7 @@ configuration error (for example a spec that does not load).`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
+		return fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())
 	})
 	root.AddCommand(newSpecCmd(), newVersionCmd())
 	return root

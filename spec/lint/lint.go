@@ -159,15 +159,6 @@ func (l *linter) thresholdsWithoutPolicy() {
 	}
 }
 
-func (l *linter) service(id string) (int, spec.Service) {
-	for i, s := range l.p.Services {
-		if s.ID == id {
-			return i, s
-		}
-	}
-	return -1, spec.Service{}
-}
-
 func (l *linter) proceduresAboveLimits() {
 	type raise struct {
 		section string

@@ -1,0 +1,54 @@
+# gameday: `make gameday` runs a local game day end to end, `make test` is
+# what CI runs. `make help` lists every target.
+
+GO        ?= go
+BIN       := bin/gameday
+SPEC      ?= fixtures/spec/platform.yaml
+REPORTS   ?= reports/out/$(shell date -u +%Y%m%dT%H%M%SZ)
+# Fuzzing runs for a bounded time in `make test`; raise it for a soak.
+FUZZTIME  ?= 20s
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+
+.PHONY: help build test vet fuzz lint bench gameday clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+build: ## build bin/gameday
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/gameday
+
+vet:
+	$(GO) vet ./...
+
+test: vet ## go vet, every test under the race detector, a bounded fuzz run
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz
+
+fuzz: ## fuzz the spec loader for FUZZTIME (default 20s)
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./spec/
+
+lint: vet ## gofmt, staticcheck, and a check that the shipped spec loads
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) tool staticcheck ./...
+	$(GO) run ./cmd/gameday spec lint --spec $(SPEC) > /dev/null
+
+bench: ## benchmarks, side by side in one run
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+gameday: build ## a whole local game day: what is built so far, reports in reports/out/
+	@mkdir -p $(REPORTS)
+	@echo "== gameday $(VERSION): game day against the local target, reports in $(REPORTS)"
+	@echo "== 1/2 the runbook as data: where it contradicts itself or AWS"
+	$(BIN) spec lint --spec $(SPEC) | tee $(REPORTS)/spec-lint.txt
+	$(BIN) spec lint --spec $(SPEC) -o json > $(REPORTS)/spec-lint.json
+	@echo "== 2/2 the spec every suite reads"
+	$(BIN) spec show --spec $(SPEC) > $(REPORTS)/spec.txt
+	$(BIN) spec show --spec $(SPEC) -o json > $(REPORTS)/spec.json
+	@echo
+	@echo "Not built yet, so not run: the local sandbox (issue #3), its second region,"
+	@echo "Route 53 failover and data layer (issue #4), the compliance suite (issue #5),"
+	@echo "and the scaling, resilience, alarms, failover and data suites."
+	@echo "Reports written: $$(ls $(REPORTS) | tr '\n' ' ')"
+
+clean: ## remove build output and reports
+	rm -rf bin reports/out
