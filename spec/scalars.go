@@ -112,3 +112,15 @@ func (s *Schedule) setScalar(text string) error {
 
 // MarshalJSON writes the expression as written.
 func (s Schedule) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// ParseDuration reads a duration as the spec writes it (a unit is required).
+func ParseDuration(text string) (Duration, error) {
+	var d Duration
+	return d, d.setScalar(text)
+}
+
+// ParseSchedule reads a schedule expression as the spec writes it.
+func ParseSchedule(text string) (Schedule, error) {
+	var s Schedule
+	return s, s.setScalar(text)
+}

@@ -25,6 +25,15 @@ func (v *validator) minMax(path string, min, max float64) {
 	v.check(min <= max, path, "minimum %v is above maximum %v", min, max)
 }
 
+// Validate checks the model's internal consistency again, for callers that
+// change a loaded spec (the sandbox's deliberate deviations).
+func (p *Platform) Validate() error {
+	if problems := p.validate(); len(problems) > 0 {
+		return problems
+	}
+	return nil
+}
+
 func (p *Platform) validate() Problems {
 	v := &validator{p: p}
 	v.check(p.SchemaVersion == SchemaVersion, "schemaVersion", "schema version %d is not one this gameday reads (%d)", p.SchemaVersion, SchemaVersion)

@@ -1,0 +1,217 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gameday-sre/gameday/spec"
+)
+
+// Deviation is one named departure from the runbook, written KEY=VALUE on the
+// command line (`--deviate frontend.scaleInCooldown=60s`). The sandbox then
+// behaves that way for real: a harness must catch it.
+type Deviation struct {
+	Key, Value string
+}
+
+func (d Deviation) String() string { return d.Key + "=" + d.Value }
+
+// ParseDeviation reads KEY=VALUE.
+func ParseDeviation(s string) (Deviation, error) {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" || v == "" {
+		return Deviation{}, fmt.Errorf("deviation %q: want KEY=VALUE, e.g. frontend.scaleInCooldown=60s", s)
+	}
+	return Deviation{Key: k, Value: v}, nil
+}
+
+// Knob is one deviation the sandbox accepts, for a concrete service, alarm
+// or scheduled action of the spec.
+type Knob struct {
+	Key string `json:"key"`
+	// Row is the runbook section and row the knob departs from.
+	Row string `json:"row"`
+	// Want describes an acceptable value.
+	Want  string `json:"want"`
+	apply func(s *Sandbox, value string) error
+}
+
+// Knobs lists every deviation the sandbox accepts for this spec, sorted by
+// key.
+func Knobs(p *spec.Platform) []Knob {
+	var knobs []Knob
+	for i := range p.Services {
+		knobs = append(knobs, serviceKnobs(i, &p.Services[i])...)
+	}
+	for i := range p.Alarms {
+		knobs = append(knobs, alarmKnobs(p, i)...)
+	}
+	for i := range p.ScheduledActions {
+		knobs = append(knobs, scheduleKnobs(p, i)...)
+	}
+	slices.SortFunc(knobs, func(a, b Knob) int { return strings.Compare(a.Key, b.Key) })
+	return knobs
+}
+
+func serviceKnobs(i int, svc *spec.Service) []Knob {
+	id := svc.ID
+	row := func(section, what string) string { return fmt.Sprintf("%s: %s %s", section, svc.Component, what) }
+	knobs := []Knob{
+		{Key: id + ".minCapacity", Row: row(svc.ScalableTarget.Source, "min capacity"), Want: "a whole number >= 0",
+			apply: func(s *Sandbox, v string) error {
+				return setInt(v, 0, &s.Platform.Services[i].ScalableTarget.MinCapacity)
+			}},
+		{Key: id + ".maxCapacity", Row: row(svc.ScalableTarget.Source, "max capacity"), Want: "a whole number >= 1",
+			apply: func(s *Sandbox, v string) error {
+				return setInt(v, 1, &s.Platform.Services[i].ScalableTarget.MaxCapacity)
+			}},
+		{Key: id + ".taskStartDelay", Row: "Common Scaling Issues: Scaling Lag (task start-up time, not a runbook number)", Want: "a duration such as 90s",
+			apply: func(s *Sandbox, v string) error {
+				d, err := spec.ParseDuration(v)
+				if err == nil {
+					s.TaskStartDelay[id] = d.D()
+				}
+				return err
+			}},
+	}
+	if len(svc.Policies) == 0 {
+		return knobs
+	}
+	pol := svc.Policies[0]
+	return append(knobs,
+		Knob{Key: id + ".scaleOutCooldown", Row: row(pol.Source, "ScaleOutCooldown of "+pol.Name), Want: "a duration such as 60s",
+			apply: func(s *Sandbox, v string) error {
+				return setDuration(v, &s.Platform.Services[i].Policies[0].ScaleOutCooldown)
+			}},
+		Knob{Key: id + ".scaleInCooldown", Row: row(pol.Source, "ScaleInCooldown of "+pol.Name), Want: "a duration such as 60s",
+			apply: func(s *Sandbox, v string) error {
+				return setDuration(v, &s.Platform.Services[i].Policies[0].ScaleInCooldown)
+			}},
+		Knob{Key: id + ".targetValue", Row: row(pol.Source, "TargetValue of "+pol.Name), Want: "a number > 0",
+			apply: func(s *Sandbox, v string) error {
+				return setFloat(v, &s.Platform.Services[i].Policies[0].TargetValue)
+			}},
+		Knob{Key: id + ".policy", Row: row(pol.Source, "scaling policy "+pol.Name), Want: "absent",
+			apply: func(s *Sandbox, v string) error {
+				if v != "absent" {
+					return fmt.Errorf("want absent, got %q", v)
+				}
+				s.Platform.Services[i].Policies = nil
+				return nil
+			}},
+	)
+}
+
+func alarmKnobs(p *spec.Platform, i int) []Knob {
+	a := p.Alarms[i]
+	key := "alarm." + a.Name
+	row := func(what string) string { return fmt.Sprintf("%s: %s %s", a.Source, a.Name, what) }
+	alarm := func(s *Sandbox) *spec.Alarm { return &s.Platform.Alarms[i] }
+	return []Knob{
+		{Key: key, Row: row("alarm"), Want: "absent",
+			apply: func(s *Sandbox, v string) error {
+				if v != "absent" {
+					return fmt.Errorf("want absent, got %q", v)
+				}
+				s.Absent.Alarms = append(s.Absent.Alarms, a.Name)
+				return nil
+			}},
+		{Key: key + ".evaluationPeriods", Row: row("EvaluationPeriods"), Want: "a whole number >= 1",
+			apply: func(s *Sandbox, v string) error { return setInt(v, 1, &alarm(s).EvaluationPeriods) }},
+		{Key: key + ".period", Row: row("Period"), Want: "10s, 30s or a multiple of 60s",
+			apply: func(s *Sandbox, v string) error { return setDuration(v, &alarm(s).Period) }},
+		{Key: key + ".threshold", Row: row("Threshold"), Want: "a number",
+			apply: func(s *Sandbox, v string) error { return setFloat(v, &alarm(s).Threshold) }},
+		{Key: key + ".statistic", Row: row("statistic"), Want: "Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p99",
+			apply: func(s *Sandbox, v string) error {
+				if strings.HasPrefix(v, "p") {
+					alarm(s).Statistic, alarm(s).ExtendedStatistic = "", v
+				} else {
+					alarm(s).Statistic, alarm(s).ExtendedStatistic = v, ""
+				}
+				return nil
+			}},
+	}
+}
+
+func scheduleKnobs(p *spec.Platform, i int) []Knob {
+	a := p.ScheduledActions[i]
+	key := "scheduled." + a.Name
+	row := func(what string) string { return fmt.Sprintf("%s: %s %s", a.Source, a.Name, what) }
+	action := func(s *Sandbox) *spec.ScheduledAction { return &s.Platform.ScheduledActions[i] }
+	return []Knob{
+		{Key: key, Row: row("scheduled action"), Want: "absent",
+			apply: func(s *Sandbox, v string) error {
+				if v != "absent" {
+					return fmt.Errorf("want absent, got %q", v)
+				}
+				s.Absent.ScheduledActions = append(s.Absent.ScheduledActions, a.Name)
+				return nil
+			}},
+		{Key: key + ".schedule", Row: row("schedule"), Want: "cron(...), rate(...) or at(...)",
+			apply: func(s *Sandbox, v string) error {
+				e, err := spec.ParseSchedule(v)
+				if err == nil {
+					action(s).Schedule = e
+				}
+				return err
+			}},
+		{Key: key + ".minCapacity", Row: row("MinCapacity"), Want: "a whole number >= 0",
+			apply: func(s *Sandbox, v string) error { return setInt(v, 0, &action(s).MinCapacity) }},
+		{Key: key + ".maxCapacity", Row: row("MaxCapacity"), Want: "a whole number >= 1",
+			apply: func(s *Sandbox, v string) error { return setInt(v, 1, &action(s).MaxCapacity) }},
+	}
+}
+
+func setInt(v string, min int, dst *int) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min {
+		return fmt.Errorf("want a whole number >= %d, got %q", min, v)
+	}
+	*dst = n
+	return nil
+}
+
+func setFloat(v string, dst *float64) error {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return fmt.Errorf("want a number, got %q", v)
+	}
+	*dst = f
+	return nil
+}
+
+func setDuration(v string, dst *spec.Duration) error {
+	d, err := spec.ParseDuration(v)
+	if err == nil {
+		*dst = d
+	}
+	return err
+}
+
+// Apply applies deviations in order. An unknown key is refused with the
+// list of valid ones; a bad value, or a value that leaves the configuration
+// inconsistent, names the deviation.
+func (s *Sandbox) Apply(devs []Deviation) error {
+	knobs := Knobs(s.Platform)
+	for _, d := range devs {
+		i := slices.IndexFunc(knobs, func(k Knob) bool { return k.Key == d.Key })
+		if i < 0 {
+			keys := make([]string, len(knobs))
+			for j, k := range knobs {
+				keys[j] = k.Key
+			}
+			return fmt.Errorf("unknown deviation %q; valid keys (see `gameday sandbox deviations`): %s", d.Key, strings.Join(keys, ", "))
+		}
+		if err := knobs[i].apply(s, d.Value); err != nil {
+			return fmt.Errorf("deviation %s: %w (want %s)", d, err, knobs[i].Want)
+		}
+		s.Deviations = append(s.Deviations, d)
+	}
+	if err := s.Platform.Validate(); err != nil {
+		return fmt.Errorf("deviations %v leave the runbook inconsistent:\n%w", devs, err)
+	}
+	return nil
+}
