@@ -3,10 +3,10 @@ package state_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"os/exec"
 	"syscall"
 	"testing"
 	"time"
