@@ -1,0 +1,91 @@
+package supervisor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/config"
+)
+
+// ReadyFile is written into the state dir, with the Endpoints, once every
+// service runs its minimum number of tasks; `sandbox up` waits for it.
+const ReadyFile = "ready.json"
+
+// StatusPath is served on the control endpoint.
+const StatusPath = "/_sandbox/status"
+
+// Endpoints are where a running sandbox answers.
+type Endpoints struct {
+	// AWS is the AWS-compatible endpoint (ECS, Application Auto Scaling,
+	// CloudWatch).
+	AWS string `json:"aws"`
+	// LoadBalancers are the load balancers' URLs by region.
+	LoadBalancers map[string]string `json:"loadBalancers"`
+	// Control is the sandbox's own API (status, fault hooks).
+	Control string `json:"control"`
+}
+
+// Status is what `sandbox status` shows.
+type Status struct {
+	PlatformTime time.Time       `json:"platformTime"`
+	Clock        string          `json:"clock"`
+	Endpoints    Endpoints       `json:"endpoints"`
+	Services     []ServiceStatus `json:"services"`
+	Alarms       []AlarmStatus   `json:"alarms"`
+	Activities   []Activity      `json:"activities"`
+	Deviations   []string        `json:"deviations"`
+}
+
+// ServiceStatus is one ECS service's counts and scaling bounds.
+type ServiceStatus struct {
+	Name    string `json:"name"`
+	Desired int    `json:"desired"`
+	Running int    `json:"running"`
+	Pending int    `json:"pending"`
+	Min     int    `json:"minCapacity"`
+	Max     int    `json:"maxCapacity"`
+}
+
+// AlarmStatus is one alarm's state.
+type AlarmStatus struct {
+	Name  string    `json:"name"`
+	State string    `json:"state"`
+	Since time.Time `json:"since"`
+}
+
+// Activity is a recent scaling activity.
+type Activity struct {
+	Resource    string    `json:"resource"`
+	Description string    `json:"description"`
+	Status      string    `json:"status"`
+	Start       time.Time `json:"start"`
+}
+
+// FetchStatus asks a running sandbox for its status.
+func FetchStatus(ctx context.Context, eps Endpoints) (Status, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, eps.Control+StatusPath, nil)
+	if err != nil {
+		return Status{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Status{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return Status{}, fmt.Errorf("%s: %s", StatusPath, resp.Status)
+	}
+	var st Status
+	return st, json.NewDecoder(resp.Body).Decode(&st)
+}
+
+// DescribeClock says how the sandbox's platform time runs.
+func DescribeClock(cfg *config.Sandbox) string {
+	return "time scale " + strconv.FormatFloat(cfg.TimeScale, 'f', -1, 64) + "x"
+}
