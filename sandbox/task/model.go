@@ -1,0 +1,96 @@
+package task
+
+import (
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// model is a task's CPU, the capacity model every answer goes through.
+//
+// A task of v vCPU serves C = v × requests-per-vCPU requests per real
+// second: a Fargate vCPU is a share of a host core, and the CPU cost of a
+// request is fixed, so throughput grows with the reservation. The model is a
+// single server working in arrival order (FIFO) in real time: a request that
+// arrives at t starts at max(t, busyUntil), takes a service time s, and is
+// answered at start + s. One fast server rather than v slow ones keeps the
+// utilisation the same and latency a function of utilisation alone, and a
+// bigger task answers faster even when idle.
+//
+// Service times are exponentially distributed with mean 1/C. Real requests
+// vary in cost, and the variation is what makes a queue form below full
+// load: with fixed service times a load generator that paces its requests
+// evenly, as vegeta does, would see no queueing at all until utilisation
+// reached 1. With it, the model is an M/M/1 queue under random arrivals and
+// a D/M/1 queue under paced ones; in both the mean latency grows like
+// 1/(1−ρ) as utilisation ρ approaches 1, as a real server's does.
+//
+// The time the server is busy is the task's CPU time, so utilisation over
+// an interval is Δbusy/Δt: what ECS reports as CPUUtilization. A request
+// whose wait would exceed maxWait is shed: refused at once at no cost, as a
+// server with a bounded accept queue refuses. Overload thus shows as
+// latency up to maxWait, then as 503s, with utilisation pinned at 1.
+//
+// Everything here is real time: service times are the "hardware" of the
+// sandbox, like the load generator's rate, and do not compress with the
+// sandbox's platform clock.
+type model struct {
+	maxWait time.Duration
+
+	mu        sync.Mutex
+	rng       *rand.Rand
+	busyUntil time.Time
+	// work is the service time of every request admitted so far,
+	// including what is not yet done.
+	work time.Duration
+}
+
+func newModel(maxWait time.Duration, seed uint64) *model {
+	return &model{maxWait: maxWait, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+// admit books a request arriving at now whose service time has the given
+// mean. It returns when the request completes, or ok false if it is shed.
+func (m *model) admit(now time.Time, mean time.Duration) (done time.Time, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	start := now
+	if m.busyUntil.After(now) {
+		if m.busyUntil.Sub(now) > m.maxWait {
+			return time.Time{}, false
+		}
+		start = m.busyUntil
+	}
+	s := time.Duration(m.rng.ExpFloat64() * float64(mean))
+	m.busyUntil = start.Add(s)
+	m.work += s
+	return m.busyUntil, true
+}
+
+// busy is the CPU time spent up to now. Work admitted but not yet done is
+// left out: the server is working without pause until busyUntil, so that
+// is exactly busyUntil − now. Counting it would put utilisation above 1 at
+// the start of an overload.
+func (m *model) busy(now time.Time) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.work - max(0, m.busyUntil.Sub(now))
+}
+
+// sleepUntil waits until t, or until done is closed, in which case it
+// reports false. It takes one timer and no goroutine, so a waiting request
+// costs little more than the goroutine net/http already gave it.
+func sleepUntil(done <-chan struct{}, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return true
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-done:
+		return false
+	}
+}
