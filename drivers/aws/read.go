@@ -1,0 +1,89 @@
+package aws
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// ScalableTargets lists every ECS scalable target, following every page.
+func (c *Clients) ScalableTargets(ctx context.Context) ([]aastypes.ScalableTarget, error) {
+	var out []aastypes.ScalableTarget
+	pages := applicationautoscaling.NewDescribeScalableTargetsPaginator(c.AutoScaling, &applicationautoscaling.DescribeScalableTargetsInput{ServiceNamespace: aastypes.ServiceNamespaceEcs})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fail("application-autoscaling DescribeScalableTargets", "namespace ecs", err)
+		}
+		out = append(out, page.ScalableTargets...)
+	}
+	return out, nil
+}
+
+// ScalingPolicies lists the scaling policies of one resource
+// (service/<cluster>/<service>).
+func (c *Clients) ScalingPolicies(ctx context.Context, resourceID string) ([]aastypes.ScalingPolicy, error) {
+	var out []aastypes.ScalingPolicy
+	pages := applicationautoscaling.NewDescribeScalingPoliciesPaginator(c.AutoScaling, &applicationautoscaling.DescribeScalingPoliciesInput{ServiceNamespace: aastypes.ServiceNamespaceEcs, ResourceId: &resourceID})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fail("application-autoscaling DescribeScalingPolicies", resourceID, err)
+		}
+		out = append(out, page.ScalingPolicies...)
+	}
+	return out, nil
+}
+
+// ScheduledActions lists the scheduled actions of one resource.
+func (c *Clients) ScheduledActions(ctx context.Context, resourceID string) ([]aastypes.ScheduledAction, error) {
+	var out []aastypes.ScheduledAction
+	pages := applicationautoscaling.NewDescribeScheduledActionsPaginator(c.AutoScaling, &applicationautoscaling.DescribeScheduledActionsInput{ServiceNamespace: aastypes.ServiceNamespaceEcs, ResourceId: &resourceID})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fail("application-autoscaling DescribeScheduledActions", resourceID, err)
+		}
+		out = append(out, page.ScheduledActions...)
+	}
+	return out, nil
+}
+
+// Alarms lists metric alarms by name; no names lists them all.
+func (c *Clients) Alarms(ctx context.Context, names ...string) ([]cwtypes.MetricAlarm, error) {
+	var out []cwtypes.MetricAlarm
+	pages := cloudwatch.NewDescribeAlarmsPaginator(c.CloudWatch, &cloudwatch.DescribeAlarmsInput{AlarmNames: names})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fail("cloudwatch DescribeAlarms", describeNames(names), err)
+		}
+		out = append(out, page.MetricAlarms...)
+	}
+	return out, nil
+}
+
+// Services describes ECS services of a cluster.
+func (c *Clients) Services(ctx context.Context, cluster string, names ...string) ([]ecstypes.Service, error) {
+	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cluster, Services: names})
+	if err != nil {
+		return nil, fail("ecs DescribeServices", "cluster "+cluster, err)
+	}
+	return out.Services, nil
+}
+
+func describeNames(names []string) string {
+	if len(names) == 0 {
+		return "(all)"
+	}
+	s := names[0]
+	for _, n := range names[1:] {
+		s += ", " + n
+	}
+	return s
+}
