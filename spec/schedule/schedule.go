@@ -289,7 +289,9 @@ func parseAt(body string) (Expression, error) {
 func (e Expression) Matches(t time.Time) bool {
 	switch e.Kind {
 	case At:
-		return e.Time.Equal(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC))
+		// Scheduled actions have one-minute resolution: an at time's seconds
+		// fall within its minute.
+		return e.Time.Truncate(time.Minute).Equal(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC))
 	case Cron:
 		f := e.Fields
 		return f[0].has(t.Minute()) && f[1].has(t.Hour()) && f[3].has(int(t.Month())) &&
