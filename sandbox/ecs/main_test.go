@@ -1,0 +1,88 @@
+package ecs
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fakeTaskEnv makes the test binary run fakeTask instead of the tests, so
+// that the scheduler starts real processes that honour the task
+// program's contract without depending on it.
+const fakeTaskEnv = "GAMEDAY_ECS_FAKE_TASK"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(fakeTaskEnv) == "1" {
+		os.Exit(fakeTask(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// fakeTask is a task process: it prints the listening line, serves
+// /health, /_sandbox/stats (busy for a fixed share of its reservation, set
+// by --busy), answers other paths with its task id, exits with a code on
+// POST /_test/exit?code=N, and ends on SIGTERM unless --ignore-term.
+// --exit-early exits before listening.
+func fakeTask(args []string) int {
+	fs := flag.NewFlagSet("fake-task", flag.ContinueOnError)
+	service := fs.String("service", "", "")
+	vcpu := fs.Float64("vcpu", 0, "")
+	memoryMiB := fs.Int("memory-mib", 0, "")
+	listen := fs.String("listen", "127.0.0.1:0", "")
+	taskID := fs.String("task-id", "", "")
+	busy := fs.Float64("busy", 0, "")
+	ignoreTerm := fs.Bool("ignore-term", false, "")
+	exitEarly := fs.Bool("exit-early", false, "")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *exitEarly {
+		fmt.Fprintln(os.Stderr, "fake task: exiting before listening, as asked")
+		return 1
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	started := time.Now()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
+	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, _ *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{
+			"taskId": *taskID, "service": *service, "vcpu": *vcpu, "memoryMiB": *memoryMiB,
+			"busySeconds": *busy * time.Since(started).Seconds(),
+			"requests":    0, "rejected": 0, "inFlight": 0, "startedAt": started,
+		})
+	})
+	mux.HandleFunc("POST /_test/exit", func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
+		os.Exit(code)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, *taskID) })
+	srv := &http.Server{Handler: mux}
+	fmt.Printf("%shttp://%s\n", ListeningPrefix, ln.Addr())
+	go srv.Serve(ln)
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	for range term {
+		if *ignoreTerm {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		return 0
+	}
+	return 0
+}

@@ -1,0 +1,211 @@
+package ecs
+
+import (
+	"cmp"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// DefaultStopReason is the stoppedReason of a task stopped with StopTask
+// and no reason.
+const DefaultStopReason = "Task stopped by user"
+
+// task is one task: its API view and what its lifecycle goroutine needs.
+// Fields are guarded by ControlPlane.mu.
+type task struct {
+	seq  uint64
+	id   string
+	view Task
+	svc  *service
+	dep  *deployment
+	// proc is set once the process has started.
+	proc *process
+	// stopCh is closed when a stop is requested; stopRequested says so
+	// under the lock.
+	stopCh        chan struct{}
+	stopRequested bool
+	// kill stops at once with SIGKILL, without draining (StopTask);
+	// otherwise the task drains and gets SIGTERM first.
+	kill bool
+	// byScheduler marks stops the service scheduler decided, which it
+	// reports as events.
+	byScheduler bool
+	// The last CPU sample, for CPUUtilization.
+	sample cpuSample
+}
+
+// requestStopLocked asks a task to stop; the first request's code and
+// reason stand, but a kill overrides a graceful stop in progress.
+func (c *ControlPlane) requestStopLocked(tk *task, code, reason string, kill, byScheduler bool) {
+	if kill && tk.proc != nil {
+		tk.proc.signal(syscall.SIGKILL)
+	}
+	if tk.stopRequested {
+		tk.kill = tk.kill || kill
+		return
+	}
+	tk.stopRequested = true
+	tk.kill = kill
+	tk.byScheduler = byScheduler
+	tk.view.DesiredStatus = StatusStopped
+	tk.view.StopCode = code
+	tk.view.StoppedReason = reason
+	tk.view.StoppingAt = c.clock.Now()
+	close(tk.stopCh)
+}
+
+// StopTask stops a task at once: its process group gets SIGKILL before
+// StopTask returns, and the task leaves its target groups without
+// draining. That is the killed-task fault of the runbook. ECS's StopTask
+// sends SIGTERM and waits stopTimeout before SIGKILL; the sandbox's
+// scheduler does that when it stops tasks itself.
+func (c *ControlPlane) StopTask(in StopTaskInput) (Task, error) {
+	if in.Task == "" {
+		return Task{}, invalid("task is required.")
+	}
+	reason := in.Reason
+	if reason == "" {
+		reason = DefaultStopReason
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkCluster(in.Cluster); err != nil {
+		return Task{}, err
+	}
+	tk, ok := c.taskLocked(in.Task)
+	if !ok {
+		return Task{}, invalid("The referenced task was not found.")
+	}
+	if tk.view.LastStatus != StatusStopped {
+		c.requestStopLocked(tk, StopCodeUserInitiated, reason, true, false)
+		c.poke()
+	}
+	return copyTask(tk.view), nil
+}
+
+// DescribeTasks reports up to 100 tasks; ids not found are failures.
+func (c *ControlPlane) DescribeTasks(in DescribeTasksInput) (DescribeTasksOutput, error) {
+	if len(in.Tasks) == 0 || len(in.Tasks) > 100 {
+		return DescribeTasksOutput{}, invalid("tasks must have between 1 and 100 items.")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkCluster(in.Cluster); err != nil {
+		return DescribeTasksOutput{}, err
+	}
+	var out DescribeTasksOutput
+	for _, ref := range in.Tasks {
+		tk, ok := c.taskLocked(ref)
+		if !ok {
+			arn := ref
+			if !strings.HasPrefix(ref, "arn:") {
+				arn = c.taskARNPrefix() + ref
+			}
+			out.Failures = append(out.Failures, Failure{Arn: arn, Reason: "MISSING"})
+			continue
+		}
+		out.Tasks = append(out.Tasks, copyTask(tk.view))
+	}
+	return out, nil
+}
+
+func copyTask(t Task) Task {
+	t.Containers = slices.Clone(t.Containers)
+	for i := range t.Containers {
+		if code := t.Containers[i].ExitCode; code != nil {
+			v := *code
+			t.Containers[i].ExitCode = &v
+		}
+	}
+	return t
+}
+
+// maxListTasks is the most, and the default, of ListTasks' maxResults
+// (API_ListTasks: "between 1 and 100").
+const maxListTasks = 100
+
+// ListTasks lists task ARNs in launch order, a page at a time. Next
+// tokens name the last task returned rather than an offset, so tasks
+// starting or being pruned between pages neither repeat nor vanish.
+func (c *ControlPlane) ListTasks(in ListTasksInput) (ListTasksOutput, error) {
+	size := maxListTasks
+	if in.MaxResults != 0 {
+		if in.MaxResults < 1 || in.MaxResults > maxListTasks {
+			return ListTasksOutput{}, invalid("maxResults must be between 1 and 100.")
+		}
+		size = in.MaxResults
+	}
+	desired := in.DesiredStatus
+	switch desired {
+	case "":
+		desired = StatusRunning
+	case StatusRunning, StatusStopped, StatusPending:
+	default:
+		return ListTasksOutput{}, invalid("desiredStatus must be RUNNING, PENDING or STOPPED.")
+	}
+	var after uint64
+	if in.NextToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		kind, seq, ok := strings.Cut(string(raw), "\n")
+		n, perr := strconv.ParseUint(seq, 10, 64)
+		if err != nil || !ok || kind != "tasks" || perr != nil {
+			return ListTasksOutput{}, invalid("Invalid nextToken.")
+		}
+		after = n
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkCluster(in.Cluster); err != nil {
+		return ListTasksOutput{}, err
+	}
+	if in.ServiceName != "" {
+		if _, err := c.serviceLocked(in.ServiceName); err != nil {
+			return ListTasksOutput{}, err
+		}
+	}
+	var matched []*task
+	for _, tk := range c.tasks {
+		if tk.seq <= after || tk.view.DesiredStatus != desired ||
+			in.ServiceName != "" && tk.svc.name != in.ServiceName && tk.svc.arn != in.ServiceName ||
+			in.Family != "" && tk.dep.taskDef.Family != in.Family {
+			continue
+		}
+		matched = append(matched, tk)
+	}
+	slices.SortFunc(matched, func(a, b *task) int { return cmp.Compare(a.seq, b.seq) })
+	var out ListTasksOutput
+	for i, tk := range matched {
+		if i == size {
+			out.NextToken = base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "tasks\n%d", matched[i-1].seq))
+			break
+		}
+		out.TaskArns = append(out.TaskArns, tk.view.TaskArn)
+	}
+	return out, nil
+}
+
+// Process is a running task process, for a supervisor's records.
+type Process struct {
+	PID, PGID int
+	TaskArn   string
+	Service   string
+}
+
+// Processes lists the task processes that have started and not yet been
+// seen to exit.
+func (c *ControlPlane) Processes() []Process {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Process
+	for _, tk := range c.tasks {
+		if tk.proc != nil && !tk.proc.ended() {
+			out = append(out, Process{PID: tk.proc.pid, PGID: tk.proc.pid, TaskArn: tk.view.TaskArn, Service: tk.svc.name})
+		}
+	}
+	slices.SortFunc(out, func(a, b Process) int { return a.PID - b.PID })
+	return out
+}
