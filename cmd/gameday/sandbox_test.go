@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/state"
+	"github.com/gameday-sre/gameday/sandbox/supervisor"
+)
+
+var (
+	buildOnce sync.Once
+	built     string
+	buildErr  error
+)
+
+// gamedayBinary builds the CLI once: the sandbox runs as real processes of
+// it (supervisor and tasks), as it does for an SRE.
+func gamedayBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the gameday binary; skipped with -short")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gameday-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		built = filepath.Join(dir, "gameday")
+		out, err := exec.Command("go", "build", "-o", built, ".").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			t.Log(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building gameday: %v", buildErr)
+	}
+	return built
+}
+
+func gameday(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(gamedayBinary(t), args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Run()
+	return out.String(), cmd.ProcessState.ExitCode()
+}
+
+func status(t *testing.T, stateDir string) supervisor.Status {
+	t.Helper()
+	out, code := gameday(t, "sandbox", "status", "-o", "json", "--state-dir", stateDir)
+	if code != 0 {
+		t.Fatalf("sandbox status exited %d: %s", code, out)
+	}
+	var st supervisor.Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status -o json: %v\n%s", err, out)
+	}
+	return st
+}
+
+// The sandbox comes up compliant with real task processes behind a real
+// load balancer, replaces a task killed with SIGKILL, and `down` leaves no
+// process behind.
+func TestSandboxUpKillDown(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	out, code := gameday(t, "sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60", "--deviate", "frontend.taskStartDelay=30s")
+	if code != 0 {
+		t.Fatalf("sandbox up exited %d:\n%s", code, out)
+	}
+	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", dir) })
+	if !strings.Contains(out, "load balancer: http://127.0.1.1:") {
+		t.Errorf("up does not print the load balancer:\n%s", out)
+	}
+
+	st := status(t, dir)
+	if len(st.Services) != 3 {
+		t.Fatalf("services = %+v", st.Services)
+	}
+	for _, s := range st.Services {
+		if s.Running != s.Min || s.Desired != s.Min || s.Min != 2 {
+			t.Errorf("%s: desired %d running %d, want the runbook's minimum 2", s.Name, s.Desired, s.Running)
+		}
+	}
+	if st.Deviations[0] != "frontend.taskStartDelay=30s" {
+		t.Errorf("deviations = %v", st.Deviations)
+	}
+	resp, err := http.Get(st.Endpoints.LoadBalancers["us-east-1"] + "/")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("frontend through the load balancer: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	d, err := state.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := firstTask(t, d, "frontend-service")
+	if err := syscall.Kill(victim.PID, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	replaced := false
+	for time.Now().Before(deadline) && !replaced {
+		time.Sleep(200 * time.Millisecond)
+		for _, s := range status(t, dir).Services {
+			if s.Name == "frontend-service" && s.Running == 2 && !stillRecorded(t, d, victim.PID) {
+				replaced = true
+			}
+		}
+	}
+	if !replaced {
+		t.Fatalf("the killed task was not replaced within 30s: %+v", status(t, dir).Services)
+	}
+
+	pids := recordedPIDs(t, d)
+	if out, code := gameday(t, "sandbox", "down", "--state-dir", dir); code != 0 || !strings.Contains(out, "stopped") {
+		t.Fatalf("down exited %d: %s", code, out)
+	}
+	for _, pid := range pids {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil && !zombie(pid) {
+			t.Errorf("process %d survived sandbox down", pid)
+		}
+	}
+	if out, code := gameday(t, "sandbox", "status", "--state-dir", dir); code != 1 || !strings.Contains(out, "no sandbox running") {
+		t.Errorf("status after down exited %d: %s", code, out)
+	}
+}
+
+func TestSandboxUpRefusesBadInput(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--deviate", "frontend.scaleInCoolDown=60s"}, `unknown deviation "frontend.scaleInCoolDown"; valid keys`},
+		{[]string{"--deviate", "frontend.minCapacity=12"}, "minimum 12 is above maximum 10"},
+		{[]string{"--time-scale", "0"}, "--time-scale"},
+		{[]string{"--start-at", "someday"}, "--start-at"},
+	}
+	for _, tt := range tests {
+		out, code := gameday(t, append([]string{"sandbox", "up", "--state-dir", dir, "--spec", shippedSpec}, tt.args...)...)
+		if code != 2 || !strings.Contains(out, tt.want) {
+			t.Errorf("up %v: exit %d, want 2 with %q:\n%s", tt.args, code, tt.want, out)
+		}
+	}
+	if procs, _ := (state.Dir{Path: dir}).Processes(); len(procs) != 0 {
+		t.Errorf("a refused up started processes: %v", procs)
+	}
+}
+
+func firstTask(t *testing.T, d state.Dir, service string) state.Process {
+	t.Helper()
+	procs, err := d.Processes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range procs {
+		if strings.Contains(p.Role, service) {
+			return p
+		}
+	}
+	t.Fatalf("no recorded task of %s among %+v", service, procs)
+	return state.Process{}
+}
+
+func stillRecorded(t *testing.T, d state.Dir, pid int) bool {
+	for _, p := range recordedPIDs(t, d) {
+		if p == pid {
+			return true
+		}
+	}
+	return false
+}
+
+func recordedPIDs(t *testing.T, d state.Dir) []int {
+	t.Helper()
+	procs, err := d.Processes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := make([]int, len(procs))
+	for i, p := range procs {
+		pids[i] = p.PID
+	}
+	return pids
+}
+
+func zombie(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(fields) > 0 && fields[0] == "Z"
+}

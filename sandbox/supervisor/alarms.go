@@ -1,0 +1,79 @@
+package supervisor
+
+import (
+	"slices"
+	"time"
+
+	"github.com/gameday-sre/gameday/clock"
+	"github.com/gameday-sre/gameday/sandbox/autoscaling"
+	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
+)
+
+// scalingAlarms lets Application Auto Scaling create, read and delete its
+// alarms in the sandbox's CloudWatch, as AWS's does in CloudWatch.
+type scalingAlarms struct {
+	cw    *cloudwatch.Engine
+	clock clock.Clock
+}
+
+var _ autoscaling.Alarms = scalingAlarms{}
+
+func (s scalingAlarms) PutMetricAlarm(a autoscaling.MetricAlarm) error {
+	dims := make([]cloudwatch.Dimension, len(a.Dimensions))
+	for i, d := range a.Dimensions {
+		dims[i] = cloudwatch.Dimension{Name: d.Name, Value: d.Value}
+	}
+	threshold := a.Threshold
+	return s.cw.PutMetricAlarm(cloudwatch.PutMetricAlarmInput{
+		AlarmName:          a.AlarmName,
+		AlarmDescription:   a.AlarmDescription,
+		AlarmActions:       a.AlarmActions,
+		Namespace:          a.Namespace,
+		MetricName:         a.MetricName,
+		Dimensions:         dims,
+		Statistic:          cloudwatch.Statistic(a.Statistic),
+		Unit:               cloudwatch.StandardUnit(a.Unit),
+		Period:             int32(a.Period / time.Second),
+		EvaluationPeriods:  int32(a.EvaluationPeriods),
+		DatapointsToAlarm:  int32(a.DatapointsToAlarm),
+		Threshold:          &threshold,
+		ComparisonOperator: cloudwatch.ComparisonOperator(a.ComparisonOperator),
+		TreatMissingData:   a.TreatMissingData,
+	})
+}
+
+func (s scalingAlarms) DeleteAlarms(names ...string) error { return s.cw.DeleteAlarms(names) }
+
+func (s scalingAlarms) RemoveAlarmAction(arn string) error {
+	s.cw.RemoveAlarmAction(arn)
+	return nil
+}
+
+func (s scalingAlarms) AlarmsWithAction(arn string) ([]autoscaling.AlarmStatus, error) {
+	var out []autoscaling.AlarmStatus
+	in := cloudwatch.DescribeAlarmsInput{ActionPrefix: arn, MaxRecords: 100}
+	for {
+		page, err := s.cw.DescribeAlarms(in)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.MetricAlarms {
+			if !a.ActionsEnabled || !slices.Contains(a.AlarmActions, arn) {
+				continue
+			}
+			points, err := s.cw.AlarmDatapoints(a.AlarmName, s.clock.Now())
+			if err != nil {
+				return nil, err
+			}
+			values := make([]float64, len(points))
+			for i, p := range points {
+				values[i] = p.Value
+			}
+			out = append(out, autoscaling.AlarmStatus{AlarmName: a.AlarmName, StateValue: autoscaling.AlarmState(a.StateValue), Threshold: a.Threshold, Datapoints: values})
+		}
+		if page.NextToken == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}

@@ -1,0 +1,115 @@
+package supervisor
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/gameday-sre/gameday/sandbox/autoscaling"
+	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
+	"github.com/gameday-sre/gameday/sandbox/ecs"
+	"github.com/gameday-sre/gameday/spec"
+)
+
+// configure applies the runbook's configuration, as its commands would,
+// less what deviations removed.
+func (s *sandbox) configure() error {
+	p := s.cfg.Platform
+	for _, svc := range p.Services {
+		if err := s.createService(p, svc); err != nil {
+			return fmt.Errorf("creating %s: %w", svc.ECSService, err)
+		}
+		if err := s.scale(p, svc); err != nil {
+			return fmt.Errorf("configuring scaling of %s: %w", svc.ECSService, err)
+		}
+	}
+	for _, a := range p.ScheduledActions {
+		if slices.Contains(s.cfg.Absent.ScheduledActions, a.Name) {
+			continue
+		}
+		min, max := int32(a.MinCapacity), int32(a.MaxCapacity)
+		if err := s.scaling.PutScheduledAction(autoscaling.PutScheduledActionInput{
+			ScheduledActionName: a.Name, ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount",
+			ResourceId: resourceID(p, s.ecsName(a.Service)), Schedule: a.Schedule.String(), Timezone: a.Timezone,
+			ScalableTargetAction: &autoscaling.ScalableTargetAction{MinCapacity: &min, MaxCapacity: &max},
+		}); err != nil {
+			return fmt.Errorf("scheduled action %s: %w", a.Name, err)
+		}
+	}
+	for _, a := range p.Alarms {
+		if slices.Contains(s.cfg.Absent.Alarms, a.Name) {
+			continue
+		}
+		if err := s.cw.PutMetricAlarm(alarmInput(a)); err != nil {
+			return fmt.Errorf("alarm %s: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+func (s *sandbox) createService(p *spec.Platform, svc spec.Service) error {
+	td, err := s.ecs.RegisterTaskDefinition(ecs.RegisterTaskDefinitionInput{
+		Family:                  svc.ECSService,
+		Cpu:                     strconv.Itoa(int(svc.Allocation.VCPU * 1024)),
+		Memory:                  strconv.Itoa(int(svc.Allocation.MemoryGiB * 1024)),
+		NetworkMode:             "awsvpc",
+		RequiresCompatibilities: []string{"FARGATE"},
+		ContainerDefinitions:    []ecs.ContainerDefinition{{Name: svc.ID, Image: "gameday-sandbox/" + svc.ID}},
+	})
+	if err != nil {
+		return err
+	}
+	tg, _ := s.balancer.TargetGroupARN(svc.TargetGroup)
+	desired := svc.ScalableTarget.MinCapacity
+	_, err = s.ecs.CreateService(ecs.CreateServiceInput{
+		Cluster: p.Cluster, ServiceName: svc.ECSService, TaskDefinition: td.TaskDefinitionArn,
+		DesiredCount: &desired, LaunchType: "FARGATE",
+		LoadBalancers: []ecs.LoadBalancer{{TargetGroupArn: tg, ContainerName: svc.ID, ContainerPort: 8080}},
+	})
+	return err
+}
+
+func (s *sandbox) scale(p *spec.Platform, svc spec.Service) error {
+	resource := resourceID(p, svc.ECSService)
+	min, max := int32(svc.ScalableTarget.MinCapacity), int32(svc.ScalableTarget.MaxCapacity)
+	if _, err := s.scaling.RegisterScalableTarget(autoscaling.RegisterScalableTargetInput{
+		ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount", ResourceId: resource, MinCapacity: &min, MaxCapacity: &max,
+	}); err != nil {
+		return err
+	}
+	for _, pol := range svc.Policies {
+		out, in := int32(pol.ScaleOutCooldown.Seconds()), int32(pol.ScaleInCooldown.Seconds())
+		tt := &autoscaling.TargetTrackingScalingPolicyConfiguration{TargetValue: pol.TargetValue, ScaleOutCooldown: &out, ScaleInCooldown: &in, DisableScaleIn: pol.DisableScaleIn}
+		if pol.PredefinedMetric != "" {
+			tt.PredefinedMetricSpecification = &autoscaling.PredefinedMetricSpecification{PredefinedMetricType: pol.PredefinedMetric, ResourceLabel: pol.ResourceLabel}
+		}
+		if m := pol.CustomizedMetric; m != nil {
+			dims := make([]autoscaling.MetricDimension, len(m.Dimensions))
+			for i, d := range m.Dimensions {
+				dims[i] = autoscaling.MetricDimension{Name: d.Name, Value: d.Value}
+			}
+			tt.CustomizedMetricSpecification = &autoscaling.CustomizedMetricSpecification{MetricName: m.MetricName, Namespace: m.Namespace, Dimensions: dims, Statistic: m.Statistic, Unit: m.Unit}
+		}
+		if _, err := s.scaling.PutScalingPolicy(autoscaling.PutScalingPolicyInput{
+			PolicyName: pol.Name, ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount", ResourceId: resource,
+			PolicyType: autoscaling.PolicyType(pol.Type), TargetTrackingScalingPolicyConfiguration: tt,
+		}); err != nil {
+			return fmt.Errorf("policy %s: %w", pol.Name, err)
+		}
+	}
+	return nil
+}
+
+func alarmInput(a spec.Alarm) cloudwatch.PutMetricAlarmInput {
+	dims := make([]cloudwatch.Dimension, len(a.Dimensions))
+	for i, d := range a.Dimensions {
+		dims[i] = cloudwatch.Dimension{Name: d.Name, Value: d.Value}
+	}
+	threshold := a.Threshold
+	return cloudwatch.PutMetricAlarmInput{
+		AlarmName: a.Name, AlarmActions: a.AlarmActions, MetricName: a.MetricName, Namespace: a.Namespace,
+		Statistic: cloudwatch.Statistic(a.Statistic), ExtendedStatistic: a.ExtendedStatistic, Dimensions: dims,
+		Period: int32(a.Period.Seconds()), EvaluationPeriods: int32(a.EvaluationPeriods), DatapointsToAlarm: int32(a.DatapointsToAlarm),
+		Threshold: &threshold, ComparisonOperator: cloudwatch.ComparisonOperator(a.Comparison), TreatMissingData: a.TreatMissingData,
+	}
+}
