@@ -11,6 +11,7 @@ package schedule
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -160,7 +161,7 @@ func parseField(spec fieldSpec, s string) (Field, error) {
 		if err != nil {
 			return f, err
 		}
-		nth, err := strconv.Atoi(n)
+		nth, err := atoi(n)
 		if err != nil || nth < 1 || nth > 5 {
 			return f, fmt.Errorf("%s: %q: the occurrence after # must be 1 to 5", spec.name, s)
 		}
@@ -188,7 +189,7 @@ func listItem(spec fieldSpec, item string) ([]int, error) {
 	rng, stepText, hasStep := strings.Cut(item, "/")
 	step := 1
 	if hasStep {
-		n, err := strconv.Atoi(stepText)
+		n, err := atoi(stepText)
 		if err != nil || n < 1 {
 			return nil, fmt.Errorf("%s: %q: step after / must be a positive whole number", spec.name, item)
 		}
@@ -219,8 +220,13 @@ func listItem(spec fieldSpec, item string) ([]int, error) {
 		}
 	}
 	var out []int
-	for v := lo; v <= hi; v += step {
+	for v := lo; ; v += step {
 		out = append(out, v)
+		// Compare before adding so that a huge step cannot overflow v and
+		// wrap back into the range.
+		if hi-v < step {
+			break
+		}
 	}
 	return out, nil
 }
@@ -229,7 +235,7 @@ func value(spec fieldSpec, s string) (int, error) {
 	if v, ok := spec.names[strings.ToUpper(s)]; ok {
 		return v, nil
 	}
-	v, err := strconv.Atoi(s)
+	v, err := atoi(s)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %q is not a number%s", spec.name, s, nameHint(spec))
 	}
@@ -237,6 +243,15 @@ func value(spec fieldSpec, s string) (int, error) {
 		return 0, fmt.Errorf("%s: %d is outside %d-%d", spec.name, v, spec.min, spec.max)
 	}
 	return v, nil
+}
+
+// atoi parses a whole number written with digits only: unlike strconv.Atoi it
+// refuses a sign, so "+5" is not taken for 5.
+func atoi(s string) (int, error) {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.Atoi(s)
 }
 
 func nameHint(spec fieldSpec) string {
@@ -260,7 +275,7 @@ func parseRate(body string) (Expression, error) {
 	if len(parts) != 2 {
 		return Expression{}, fmt.Errorf("rate needs a value and a unit, e.g. rate(5 minutes)")
 	}
-	n, err := strconv.Atoi(parts[0])
+	n, err := atoi(parts[0])
 	if err != nil || n < 1 {
 		return Expression{}, fmt.Errorf("rate value %q must be a positive whole number", parts[0])
 	}
@@ -271,12 +286,17 @@ func parseRate(body string) (Expression, error) {
 	if singular := !strings.HasSuffix(parts[1], "s"); singular != (n == 1) {
 		return Expression{}, fmt.Errorf("rate unit %q: AWS wants the singular for 1 and the plural otherwise", parts[1])
 	}
+	if int64(n) > int64(math.MaxInt64/unit) {
+		return Expression{}, fmt.Errorf("rate value %d %s is too long a period", n, parts[1])
+	}
 	return Expression{Every: time.Duration(n) * unit}, nil
 }
 
 func parseAt(body string) (Expression, error) {
 	t, err := time.Parse(atLayout, body)
-	if err != nil {
+	// time.Parse also takes a one-digit hour and fractional seconds, which
+	// the layout does not show; only the exact form round-trips.
+	if err != nil || t.Format(atLayout) != body {
 		return Expression{}, fmt.Errorf("at wants yyyy-mm-ddThh:mm:ss, got %q", body)
 	}
 	return Expression{Time: t}, nil
