@@ -26,7 +26,12 @@ import (
 // 1/(1−ρ) as utilisation ρ approaches 1, as a real server's does.
 //
 // The time the server is busy is the task's CPU time, so utilisation over
-// an interval is Δbusy/Δt: what ECS reports as CPUUtilization. A request
+// an interval is Δbusy/Δt: what ECS reports as CPUUtilization. CPU time is
+// booked at the mean cost of each request, not its sampled one: the
+// variation stands for queueing, which shows in latency, while at a high
+// time scale a platform minute is a real second or less, and sampling noise
+// over so short a window would swing CPUUtilization by ±20 % where AWS
+// averages a whole real minute. A request
 // whose wait would exceed maxWait is shed: refused at once at no cost, as a
 // server with a bounded accept queue refuses. Overload thus shows as
 // latency up to maxWait, then as 503s, with utilisation pinned at 1.
@@ -40,9 +45,12 @@ type model struct {
 	mu        sync.Mutex
 	rng       *rand.Rand
 	busyUntil time.Time
-	// work is the service time of every request admitted so far,
-	// including what is not yet done.
+	// work is the mean cost of every request admitted so far, including
+	// what is not yet done.
 	work time.Duration
+	// first is when the first request arrived: booked cost can run ahead
+	// of the clock under overload, a CPU cannot.
+	first time.Time
 }
 
 func newModel(maxWait time.Duration, seed uint64) *model {
@@ -54,6 +62,9 @@ func newModel(maxWait time.Duration, seed uint64) *model {
 func (m *model) admit(now time.Time, mean time.Duration) (done time.Time, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.first.IsZero() {
+		m.first = now
+	}
 	start := now
 	if m.busyUntil.After(now) {
 		if m.busyUntil.Sub(now) > m.maxWait {
@@ -63,7 +74,7 @@ func (m *model) admit(now time.Time, mean time.Duration) (done time.Time, ok boo
 	}
 	s := time.Duration(m.rng.ExpFloat64() * float64(mean))
 	m.busyUntil = start.Add(s)
-	m.work += s
+	m.work += mean
 	return m.busyUntil, true
 }
 
@@ -74,7 +85,10 @@ func (m *model) admit(now time.Time, mean time.Duration) (done time.Time, ok boo
 func (m *model) busy(now time.Time) time.Duration {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.work - max(0, m.busyUntil.Sub(now))
+	if m.first.IsZero() {
+		return 0
+	}
+	return min(now.Sub(m.first), max(0, m.work-max(0, m.busyUntil.Sub(now))))
 }
 
 // sleepUntil waits until t, or until done is closed, in which case it
