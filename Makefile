@@ -7,6 +7,7 @@ SPEC      ?= fixtures/spec/platform.yaml
 REPORTS   ?= reports/out/$(shell date -u +%Y%m%dT%H%M%SZ)
 # Fuzzing runs for a bounded time in `make test`; raise it for a soak.
 FUZZTIME  ?= 20s
+SANDBOX   ?= .gameday/sandbox
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
 .PHONY: help build test vet fuzz lint bench gameday clean
@@ -38,16 +39,19 @@ bench: ## benchmarks, side by side in one run
 gameday: build ## a whole local game day: what is built so far, reports in reports/out/
 	@mkdir -p $(REPORTS)
 	@echo "== gameday $(VERSION): game day against the local target, reports in $(REPORTS)"
-	@echo "== 1/2 the runbook as data: where it contradicts itself or AWS"
+	@echo "== 1/3 the runbook as data: where it contradicts itself or AWS"
 	$(BIN) spec lint --spec $(SPEC) | tee $(REPORTS)/spec-lint.txt
 	$(BIN) spec lint --spec $(SPEC) -o json > $(REPORTS)/spec-lint.json
-	@echo "== 2/2 the spec every suite reads"
-	$(BIN) spec show --spec $(SPEC) > $(REPORTS)/spec.txt
 	$(BIN) spec show --spec $(SPEC) -o json > $(REPORTS)/spec.json
-	@echo
-	@echo "Not built yet, so not run: the local sandbox (issue #3), its second region,"
-	@echo "Route 53 failover and data layer (issue #4), the compliance suite (issue #5),"
-	@echo "and the scaling, resilience, alarms, failover and data suites."
+	@echo "== 2/3 the sandbox: up, its state, down"
+	$(BIN) sandbox up --spec $(SPEC) --state-dir $(SANDBOX)
+	$(BIN) sandbox status --state-dir $(SANDBOX) | tee $(REPORTS)/sandbox-status.txt; \
+	  $(BIN) sandbox status --state-dir $(SANDBOX) -o json > $(REPORTS)/sandbox-status.json; \
+	  rc=$$?; $(BIN) sandbox down --state-dir $(SANDBOX); exit $$rc
+	@echo "== 3/3 suites"
+	@echo "Not built yet, so not run: the sandbox's AWS endpoint (issue #3), its second region,"
+	@echo "Route 53 failover and data layer (issue #4), the compliance suite and gameday check"
+	@echo "(issue #5), and the scaling, resilience, alarms, failover and data suites."
 	@echo "Reports written: $$(ls $(REPORTS) | tr '\n' ' ')"
 
 clean: ## remove build output and reports
