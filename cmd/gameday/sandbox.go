@@ -91,6 +91,16 @@ func (f *upFlags) resolve(now time.Time) (*config.Sandbox, error) {
 	return cfg, nil
 }
 
+// prepare resolves the flags and opens the state dir.
+func (f *upFlags) prepare(cmd *cobra.Command) (*config.Sandbox, state.Dir, error) {
+	cfg, err := f.resolve(time.Now())
+	if err != nil {
+		return nil, state.Dir{}, err
+	}
+	dir, err := stateDir(cmd)
+	return cfg, dir, err
+}
+
 func stateDir(cmd *cobra.Command) (state.Dir, error) {
 	path, err := cmd.Flags().GetString("state-dir")
 	if err != nil {
@@ -115,11 +125,7 @@ running, prints the endpoints, and writes the target profile that
   gameday sandbox up --deviate frontend.scaleInCooldown=60s --deviate ai.maxCapacity=50`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.resolve(time.Now())
-			if err != nil {
-				return err
-			}
-			dir, err := stateDir(cmd)
+			cfg, dir, err := f.prepare(cmd)
 			if err != nil {
 				return err
 			}
@@ -225,11 +231,7 @@ func newSandboxServeCmd() *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.resolve(time.Now())
-			if err != nil {
-				return err
-			}
-			dir, err := stateDir(cmd)
+			cfg, dir, err := f.prepare(cmd)
 			if err != nil {
 				return err
 			}

@@ -27,8 +27,12 @@ func TestDeviationsChangeTheConfiguration(t *testing.T) {
 		dev   string
 		check func(s *config.Sandbox) bool
 	}{
-		{"frontend.scaleInCooldown=60s", func(s *config.Sandbox) bool { return s.Platform.Services[0].Policies[0].ScaleInCooldown.D() == time.Minute }},
-		{"frontend.scaleOutCooldown=60s", func(s *config.Sandbox) bool { return s.Platform.Services[0].Policies[0].ScaleOutCooldown.D() == time.Minute }},
+		{"frontend.scaleInCooldown=60s", func(s *config.Sandbox) bool {
+			return s.Platform.Services[0].Policies[0].ScaleInCooldown.D() == time.Minute
+		}},
+		{"frontend.scaleOutCooldown=60s", func(s *config.Sandbox) bool {
+			return s.Platform.Services[0].Policies[0].ScaleOutCooldown.D() == time.Minute
+		}},
 		{"ai.maxCapacity=50", func(s *config.Sandbox) bool { return s.Platform.Services[2].ScalableTarget.MaxCapacity == 50 }},
 		{"api.minCapacity=1", func(s *config.Sandbox) bool { return s.Platform.Services[1].ScalableTarget.MinCapacity == 1 }},
 		{"frontend.targetValue=50", func(s *config.Sandbox) bool { return s.Platform.Services[0].Policies[0].TargetValue == 50 }},
