@@ -161,3 +161,44 @@ func TestShorterScaleOutCooldownScalesSooner(t *testing.T) {
 		t.Errorf("with a 60s cooldown no scale-out broke the 180s rule: %+v", outs)
 	}
 }
+
+// After load stops, scale-in waits for the AlarmLow that target tracking
+// creates (15 one-minute datapoints below 90 % of the target), and stops at
+// the minimum of 2.
+func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if out, code := gameday(t, "sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"); code != 0 {
+		t.Fatalf("sandbox up exited %d:\n%s", code, out)
+	}
+	defer gameday(t, "sandbox", "down", "--state-dir", dir)
+	st := status(t, dir)
+	attacker := vegeta.NewAttacker(vegeta.Timeout(3*time.Second), vegeta.KeepAlive(true))
+	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: st.Endpoints.LoadBalancers["us-east-1"] + "/"})
+	for range attacker.Attack(targeter, vegeta.Rate{Freq: 120, Per: time.Second}, 8*time.Second, "frontend burst") {
+	}
+	loadEnd := status(t, dir).PlatformTime
+
+	var in *supervisor.Activity
+	deadline := time.Now().Add(40 * time.Second)
+	for in == nil && time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond)
+		for _, a := range status(t, dir).Activities {
+			if strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" && a.Start.After(loadEnd) && strings.Contains(a.Description, "desired count to 2.") {
+				in = &a
+			}
+		}
+	}
+	if in == nil {
+		t.Fatalf("no scale-in to the minimum of 2 within 40 platform minutes of the load ending: %+v", status(t, dir))
+	}
+	// The minute the load ended in may already be low, as in the scale-out
+	// window: periods are aligned to the minute.
+	if earliest := loadEnd.Truncate(time.Minute).Add(15 * time.Minute); in.Start.Before(earliest) {
+		t.Errorf("scaled in %s after the load ended, before %s; AlarmLow needs 15 one-minute datapoints", in.Start.Sub(loadEnd), earliest.Format(time.RFC3339))
+	}
+	for _, s := range status(t, dir).Services {
+		if s.Name == "frontend-service" && s.Desired != 2 {
+			t.Errorf("desired %d after scale-in, want the minimum 2", s.Desired)
+		}
+	}
+}
