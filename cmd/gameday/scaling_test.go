@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -201,4 +202,66 @@ func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
 			t.Errorf("desired %d after scale-in, want the minimum 2", s.Desired)
 		}
 	}
+}
+
+// APILatencyHigh (p90 TargetResponseTime > 0.5 s over 300 s, 3 evaluation
+// periods; the spec's reading of the runbook's alarm) reaches ALARM while
+// latency is injected into the api service and returns to OK once it is
+// removed.
+func TestAPILatencyAlarm(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if out, code := gameday(t, "sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"); code != 0 {
+		t.Fatalf("sandbox up exited %d:\n%s", code, out)
+	}
+	defer gameday(t, "sandbox", "down", "--state-dir", dir)
+	st := status(t, dir)
+	inject := func(add string) {
+		t.Helper()
+		resp, err := http.Post(st.Endpoints.Control+supervisor.LatencyPath+"?service=api-service&add="+add, "", nil)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("injecting latency %s: %v %v", add, resp, err)
+		}
+		resp.Body.Close()
+	}
+	var since time.Time
+	alarm := func() string {
+		for _, a := range status(t, dir).Alarms {
+			if a.Name == "APILatencyHigh" {
+				since = a.Since
+				return a.State
+			}
+		}
+		return "(missing)"
+	}
+	attacker := vegeta.NewAttacker(vegeta.Timeout(5*time.Second), vegeta.KeepAlive(true), vegeta.Connections(64))
+	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: st.Endpoints.LoadBalancers["us-east-1"] + "/v1/documents/d1"})
+	load := attacker.Attack(targeter, vegeta.Rate{Freq: 20, Per: time.Second}, 45*time.Second, "api steady")
+	defer attacker.Stop()
+	go func() {
+		for range load {
+		}
+	}()
+
+	injected := status(t, dir).PlatformTime
+	inject("800ms")
+	waitFor(t, 25*time.Second, "APILatencyHigh in ALARM with 800ms injected", func() bool { return alarm() == "ALARM" })
+	// Three breaching 300 s datapoints, evaluated every minute over sliding
+	// windows: the oldest must already hold slow requests, so the latency
+	// has lasted more than two periods, and at most three plus a minute.
+	if took := since.Sub(injected); took < 10*time.Minute || took > 16*time.Minute {
+		t.Errorf("ALARM %s after latency was injected; want after two full 300 s periods and within three (plus a minute)", took)
+	}
+	t.Logf("ALARM %s after latency was injected", since.Sub(injected))
+	inject("0s")
+	waitFor(t, 20*time.Second, "APILatencyHigh back to OK with latency removed", func() bool { return alarm() == "OK" })
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatalf("gave up after %s (real) waiting for %s", limit, what)
 }

@@ -193,6 +193,8 @@ type Process struct {
 	PID, PGID int
 	TaskArn   string
 	Service   string
+	// URL is where the task's process answers, once it has said so.
+	URL string
 }
 
 // Processes lists the task processes that have started and not yet been
@@ -203,7 +205,7 @@ func (c *ControlPlane) Processes() []Process {
 	var out []Process
 	for _, tk := range c.tasks {
 		if tk.proc != nil && !tk.proc.ended() {
-			out = append(out, Process{PID: tk.proc.pid, PGID: tk.proc.pid, TaskArn: tk.view.TaskArn, Service: tk.svc.name})
+			out = append(out, Process{PID: tk.proc.pid, PGID: tk.proc.pid, TaskArn: tk.view.TaskArn, Service: tk.svc.name, URL: tk.proc.url})
 		}
 	}
 	slices.SortFunc(out, func(a, b Process) int { return a.PID - b.PID })

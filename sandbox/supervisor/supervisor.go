@@ -28,6 +28,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/lb"
 	"github.com/gameday-sre/gameday/sandbox/queue"
 	"github.com/gameday-sre/gameday/sandbox/state"
+	"github.com/gameday-sre/gameday/sandbox/task"
 	"github.com/gameday-sre/gameday/spec"
 )
 
@@ -107,6 +108,7 @@ func (s *sandbox) start(o Options) error {
 	mux := http.NewServeMux()
 	mux.Handle("/queue/", s.queue.Handler())
 	mux.HandleFunc(StatusPath, s.serveStatus)
+	mux.HandleFunc("POST "+LatencyPath, s.serveLatency)
 	s.control = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go s.control.Serve(ln)
 	s.endpoints.Control = "http://" + ln.Addr().String()
@@ -297,6 +299,37 @@ func (s *sandbox) publishEndpoints(dir state.Dir) error {
 func (s *sandbox) serveStatus(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(s.status())
+}
+
+// LatencyPath adds latency to every running task of a service:
+// POST /_sandbox/latency?service=api-service&add=800ms&jitter=50ms; add=0
+// removes it. Tasks started later run without it.
+const LatencyPath = "/_sandbox/latency"
+
+func (s *sandbox) serveLatency(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	add, err := time.ParseDuration(q.Get("add"))
+	if err != nil {
+		http.Error(w, "add: want a duration such as 800ms", http.StatusBadRequest)
+		return
+	}
+	jitter, _ := time.ParseDuration(q.Get("jitter"))
+	service, n := q.Get("service"), 0
+	for _, p := range s.ecs.Processes() {
+		if p.Service != service || p.URL == "" {
+			continue
+		}
+		if err := task.SetLatency(r.Context(), p.URL, task.Latency{Add: add, Jitter: jitter}); err != nil {
+			http.Error(w, fmt.Sprintf("task %s: %v", p.TaskArn, err), http.StatusBadGateway)
+			return
+		}
+		n++
+	}
+	if n == 0 {
+		http.Error(w, fmt.Sprintf("no running task of service %q", service), http.StatusNotFound)
+		return
+	}
+	fmt.Fprintf(w, "latency %s (jitter %s) on %d tasks of %s\n", add, jitter, n, service)
 }
 
 func (s *sandbox) status() Status {
