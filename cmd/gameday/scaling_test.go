@@ -23,12 +23,7 @@ import (
 // than the third full period plus a minute of evaluation and one of
 // publishing.
 func TestFrontendScalesOutInsideTheWindow(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "state")
-	out, code := gameday(t, "sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60")
-	if code != 0 {
-		t.Fatalf("sandbox up exited %d:\n%s", code, out)
-	}
-	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", dir) })
+	dir := startSandbox(t)
 	st := status(t, dir)
 	loadStart := st.PlatformTime
 
@@ -73,12 +68,11 @@ func TestFrontendScalesOutInsideTheWindow(t *testing.T) {
 	t.Logf("first scale-out %s after load began: %s", first.Start.Sub(loadStart), first.Description)
 }
 
-// scaleOuts runs heavy load on the frontend of a sandbox started with the
-// given deviations and returns its successful scale-out activities, oldest
-// first, and the frontend's final desired count.
-func scaleOuts(t *testing.T, load time.Duration, deviations ...string) ([]supervisor.Activity, int) {
+// startSandbox brings a sandbox up at 60x with the given deviations and
+// takes it down when the test ends.
+func startSandbox(t *testing.T, deviations ...string) (dir string) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "state")
+	dir = filepath.Join(t.TempDir(), "state")
 	args := []string{"sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"}
 	for _, d := range deviations {
 		args = append(args, "--deviate", d)
@@ -86,7 +80,16 @@ func scaleOuts(t *testing.T, load time.Duration, deviations ...string) ([]superv
 	if out, code := gameday(t, args...); code != 0 {
 		t.Fatalf("sandbox up exited %d:\n%s", code, out)
 	}
-	defer gameday(t, "sandbox", "down", "--state-dir", dir)
+	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", dir) })
+	return dir
+}
+
+// scaleOuts runs heavy load on the frontend of a sandbox started with the
+// given deviations and returns its successful scale-out activities, oldest
+// first, and the frontend's final desired count.
+func scaleOuts(t *testing.T, load time.Duration, deviations ...string) ([]supervisor.Activity, int) {
+	t.Helper()
+	dir := startSandbox(t, deviations...)
 	st := status(t, dir)
 	// Far beyond what even ten 0.5 vCPU tasks serve at 70 %: utilisation
 	// stays pinned high, so every minute asks for more capacity.
@@ -167,11 +170,7 @@ func TestShorterScaleOutCooldownScalesSooner(t *testing.T) {
 // creates (15 one-minute datapoints below 90 % of the target), and stops at
 // the minimum of 2.
 func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "state")
-	if out, code := gameday(t, "sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"); code != 0 {
-		t.Fatalf("sandbox up exited %d:\n%s", code, out)
-	}
-	defer gameday(t, "sandbox", "down", "--state-dir", dir)
+	dir := startSandbox(t)
 	st := status(t, dir)
 	attacker := vegeta.NewAttacker(vegeta.Timeout(3*time.Second), vegeta.KeepAlive(true))
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: st.Endpoints.LoadBalancers["us-east-1"] + "/"})
@@ -209,11 +208,7 @@ func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
 // latency is injected into the api service and returns to OK once it is
 // removed.
 func TestAPILatencyAlarm(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "state")
-	if out, code := gameday(t, "sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"); code != 0 {
-		t.Fatalf("sandbox up exited %d:\n%s", code, out)
-	}
-	defer gameday(t, "sandbox", "down", "--state-dir", dir)
+	dir := startSandbox(t)
 	st := status(t, dir)
 	inject := func(add string) {
 		t.Helper()
