@@ -36,13 +36,13 @@ var (
 // map[string]any for a structure, mapTree for an AWS map, []any, string,
 // bool, int64, float64, time.Time and []byte; nil is an absent member. See
 // Handler for what it accepts.
-func normalize(v any) (any, error) {
-	return normalizeValue(reflect.ValueOf(v), false)
+func normalize(v any, names memberNames) (any, error) {
+	return names.normalizeValue(reflect.ValueOf(v), false)
 }
 
 // normalizeValue normalizes rv; asMap says a struct tag marked it as an
 // AWS map.
-func normalizeValue(rv reflect.Value, asMap bool) (any, error) {
+func (names memberNames) normalizeValue(rv reflect.Value, asMap bool) (any, error) {
 	if !rv.IsValid() {
 		return nil, nil
 	}
@@ -57,7 +57,7 @@ func normalizeValue(rv reflect.Value, asMap bool) (any, error) {
 		if rv.IsNil() {
 			return nil, nil
 		}
-		return normalizeValue(rv.Elem(), asMap)
+		return names.normalizeValue(rv.Elem(), asMap)
 	case reflect.String:
 		return rv.String(), nil
 	case reflect.Bool:
@@ -82,14 +82,14 @@ func normalizeValue(rv reflect.Value, asMap bool) (any, error) {
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
 			return append([]byte(nil), rv.Bytes()...), nil
 		}
-		return normalizeList(rv)
+		return names.normalizeList(rv)
 	case reflect.Array:
-		return normalizeList(rv)
+		return names.normalizeList(rv)
 	case reflect.Map:
-		return normalizeMap(rv, asMap || rv.Type().Implements(awsMapType))
+		return names.normalizeMap(rv, asMap || rv.Type().Implements(awsMapType))
 	case reflect.Struct:
 		out := map[string]any{}
-		if err := addFields(out, rv); err != nil {
+		if err := names.addFields(out, rv); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -97,10 +97,10 @@ func normalizeValue(rv reflect.Value, asMap bool) (any, error) {
 	return nil, fmt.Errorf("%s has no AWS wire form", rv.Type())
 }
 
-func normalizeList(rv reflect.Value) (any, error) {
+func (names memberNames) normalizeList(rv reflect.Value) (any, error) {
 	out := make([]any, rv.Len())
 	for i := range out {
-		e, err := normalizeValue(rv.Index(i), false)
+		e, err := names.normalizeValue(rv.Index(i), false)
 		if err != nil {
 			return nil, fmt.Errorf("[%d]: %w", i, err)
 		}
@@ -109,7 +109,7 @@ func normalizeList(rv reflect.Value) (any, error) {
 	return out, nil
 }
 
-func normalizeMap(rv reflect.Value, asMap bool) (any, error) {
+func (names memberNames) normalizeMap(rv reflect.Value, asMap bool) (any, error) {
 	if rv.IsNil() {
 		return nil, nil
 	}
@@ -119,7 +119,7 @@ func normalizeMap(rv reflect.Value, asMap bool) (any, error) {
 	out := make(map[string]any, rv.Len())
 	for it := rv.MapRange(); it.Next(); {
 		k := it.Key().String()
-		e, err := normalizeValue(it.Value(), false)
+		e, err := names.normalizeValue(it.Value(), false)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
@@ -133,7 +133,7 @@ func normalizeMap(rv reflect.Value, asMap bool) (any, error) {
 	return out, nil
 }
 
-func addFields(out map[string]any, rv reflect.Value) error {
+func (names memberNames) addFields(out map[string]any, rv reflect.Value) error {
 	t := rv.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -152,7 +152,7 @@ func addFields(out map[string]any, rv reflect.Value) error {
 				fv = fv.Elem()
 			}
 			if fv.Kind() == reflect.Struct && fv.Type() != timeType {
-				if err := addFields(out, fv); err != nil {
+				if err := names.addFields(out, fv); err != nil {
 					return err
 				}
 				continue
@@ -162,12 +162,12 @@ func addFields(out map[string]any, rv reflect.Value) error {
 			continue
 		}
 		if name == "" {
-			name = f.Name
+			name = names.of(f.Name)
 		}
-		if hasOption(opts, "omitempty") && fv.IsZero() {
+		if hasOption(opts, "omitempty") && fv.IsZero() || absent(fv) {
 			continue
 		}
-		e, err := normalizeValue(fv, hasOption(opts, "map"))
+		e, err := names.normalizeValue(fv, hasOption(opts, "map"))
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -176,6 +176,14 @@ func addFields(out map[string]any, rv reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+// absent reports a struct field that AWS would leave out: an empty string
+// or a zero time, which engines use for "not set" and which no AWS member
+// means (AWS has no empty-string tokens or year-1 timestamps). A paginator
+// must not see NextToken "" as another page.
+func absent(fv reflect.Value) bool {
+	return fv.Kind() == reflect.String && fv.Len() == 0 || fv.Type() == timeType && fv.IsZero()
 }
 
 func hasOption(opts, name string) bool {

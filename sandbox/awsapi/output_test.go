@@ -48,7 +48,7 @@ func TestNormalize(t *testing.T) {
 		Updated:      t0,
 		Ratio:        0.1,
 		internal:     "x",
-	})
+	}, nil)
 	want := map[string]any{
 		"AlarmName":          "a",
 		"Threshold":          0.0,
@@ -74,7 +74,7 @@ func TestNormalizeMaps(t *testing.T) {
 		"Nil":        nil,
 		"NilPointer": (*int)(nil),
 		"NilMap":     Map[int](nil),
-	})
+	}, nil)
 	want := map[string]any{
 		"Structure": map[string]any{"Name": "n"},
 		"AWSMap":    mapTree{"a": int64(1)},
@@ -99,13 +99,13 @@ func TestOutputTreeRejects(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := outputTree(c.out)
+			_, err := outputTree(c.out, nil)
 			if err == nil || !strings.HasPrefix(err.Error(), c.err) {
 				t.Errorf("err = %v, want %q", err, c.err)
 			}
 		})
 	}
-	if tree, err := outputTree(nil); err != nil || len(tree) != 0 {
+	if tree, err := outputTree(nil, nil); err != nil || len(tree) != 0 {
 		t.Errorf("nil output = %v, %v; want an empty structure", tree, err)
 	}
 }

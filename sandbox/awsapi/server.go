@@ -28,10 +28,12 @@ import (
 // and pointers of these (an engine's enums and optional members). A nil
 // pointer, slice or map is an absent member; an empty, non-nil slice is an
 // empty list; a zero number is sent, since AWS tells a Threshold of 0 from
-// none. A struct's members are its exported fields, named as the field or
-// by an `aws:"Name"` tag, with embedded structs' fields promoted;
-// `aws:"-"` leaves a field out, `aws:",omitempty"` leaves it out when zero,
-// and `aws:",map"` marks a Go map field as an AWS map.
+// none; an empty string or a zero time.Time field is absent, as AWS
+// leaves unset members out. A struct's members are its exported fields,
+// named by an `aws:"Name"` tag or as the field, spelled as the service's
+// model spells members (see Value.Decode), with embedded structs' fields
+// promoted; `aws:"-"` leaves a field out, `aws:",omitempty"` leaves it out
+// when zero, and `aws:",map"` marks a Go map field as an AWS map.
 type Handler func(ctx context.Context, req *Request) (any, error)
 
 // Server is the AWS-compatible endpoint: an http.Handler that takes AWS
@@ -154,14 +156,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Protocol:  c.protocol,
 		Region:    regionOf(r),
 		RequestID: id,
-		Input:     newInput(c.input, c.svc.params),
+		Input:     newInput(c.input, c.svc),
 	}
 	out, herr := s.invoke(ctx, h, req)
 	if herr != nil {
 		s.fail(ctx, w, cd, c, asError(herr), start)
 		return
 	}
-	tree, err := outputTree(out)
+	tree, err := outputTree(out, c.svc.members)
 	if err == nil {
 		err = cd.writeOutput(w, c, tree)
 	}
@@ -208,8 +210,8 @@ func (s *Server) invoke(ctx context.Context, h Handler, req *Request) (out any, 
 }
 
 // outputTree normalizes a handler's output, which must be a structure.
-func outputTree(out any) (map[string]any, error) {
-	tree, err := normalize(out)
+func outputTree(out any, names memberNames) (map[string]any, error) {
+	tree, err := normalize(out, names)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +227,7 @@ func outputTree(out any) (map[string]any, error) {
 func (s *Server) fail(ctx context.Context, w http.ResponseWriter, cd codec, c *call, e *Error, start time.Time) {
 	we := resolve(c.svc, e)
 	if e.Fields != nil {
-		fields, err := normalize(e.Fields)
+		fields, err := normalize(e.Fields, c.svc.members)
 		if err != nil {
 			s.log.ErrorContext(ctx, "aws api: dropping error fields that cannot be encoded", "code", e.Code, "err", err)
 		}

@@ -34,6 +34,20 @@ type service struct {
 	messageKey      string
 	errors          map[string]errorShape
 	params          paramStyle
+	// members spells a Go field name as the model's member name.
+	members memberNames
+}
+
+// memberNames maps Go field names (PascalCase) to a service model's member
+// names; nil keeps them, as the PascalCase models (CloudWatch,
+// Application Auto Scaling) spell them.
+type memberNames func(field string) string
+
+func (n memberNames) of(field string) string {
+	if n == nil {
+		return field
+	}
+	return n(field)
 }
 
 // errorShape describes an error structure of a service model; zero fields
@@ -88,6 +102,8 @@ var services = map[string]*service{
 		jsonVersion: "1.1",
 		messageKey:  "message",
 		params:      coralParams,
+		// ECS's model spells members in lowerCamelCase (clusterArn).
+		members: lowerFirst,
 		errors: errorTable(
 			errorShape{shape: "AccessDeniedException", status: 403},
 			errorShape{shape: "ServerException", status: 500, fault: Receiver},

@@ -28,8 +28,9 @@ type Value struct {
 
 // state is shared by all Values of one request.
 type state struct {
-	params paramStyle
-	err    *Error
+	params  paramStyle
+	members memberNames
+	err     *Error
 }
 
 // path is the position of a Value in the input, parent first, for error
@@ -40,8 +41,8 @@ type path struct {
 	index  int    // 1-based list index
 }
 
-func newInput(raw any, params paramStyle) Value {
-	return Value{raw: raw, state: &state{params: params}}
+func newInput(raw any, svc *service) Value {
+	return Value{raw: raw, state: &state{params: svc.params, members: svc.members}}
 }
 
 func (v Value) child(key string, raw any) Value {

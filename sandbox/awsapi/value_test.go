@@ -50,7 +50,7 @@ func TestValueConversions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in := newInput(map[string]any{"P": c.raw}, queryParams)
+			in := newInput(map[string]any{"P": c.raw}, &service{params: queryParams})
 			got := c.get(in.Get("P"))
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("got %#v, want %#v", got, c.want)
@@ -102,7 +102,7 @@ func TestValueErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in := newInput(raw, c.params)
+			in := newInput(raw, &service{params: c.params})
 			c.read(in)
 			var e *Error
 			if !errors.As(in.Err(), &e) || e.Code != c.code || e.Message != c.msg {

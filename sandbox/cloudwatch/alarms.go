@@ -77,7 +77,7 @@ type MetricAlarm struct {
 	Period                           int32
 	Unit                             StandardUnit
 	EvaluationPeriods                int32
-	DatapointsToAlarm                int32
+	DatapointsToAlarm                int32 `aws:",omitempty"`
 	Threshold                        float64
 	ComparisonOperator               ComparisonOperator
 	TreatMissingData                 string

@@ -103,7 +103,7 @@ type Datapoint struct {
 	Sum                *float64
 	Minimum            *float64
 	Maximum            *float64
-	ExtendedStatistics map[string]float64
+	ExtendedStatistics map[string]float64 `aws:",map"`
 	Unit               StandardUnit
 }
 

@@ -25,8 +25,10 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/ecs"
+	"github.com/gameday-sre/gameday/sandbox/endpoint"
 	"github.com/gameday-sre/gameday/sandbox/lb"
 	"github.com/gameday-sre/gameday/sandbox/queue"
+	"github.com/gameday-sre/gameday/sandbox/scalingalarms"
 	"github.com/gameday-sre/gameday/sandbox/state"
 	"github.com/gameday-sre/gameday/sandbox/task"
 	"github.com/gameday-sre/gameday/spec"
@@ -88,7 +90,7 @@ type sandbox struct {
 	balancer  *lb.LoadBalancer
 	ecs       *ecs.ControlPlane
 	scaling   *autoscaling.Engine
-	control   *http.Server
+	servers   []*http.Server
 	endpoints Endpoints
 }
 
@@ -101,18 +103,14 @@ func (s *sandbox) start(o Options) error {
 	// time scale.
 	s.queue = queue.New(queue.WithClock(s.clock), queue.WithLeaseTimeout(time.Duration(s.cfg.TimeScale*30)*time.Second))
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("control endpoint: %w", err)
-	}
 	mux := http.NewServeMux()
 	mux.Handle("/queue/", s.queue.Handler())
 	mux.HandleFunc(StatusPath, s.serveStatus)
 	mux.HandleFunc("POST "+LatencyPath, s.serveLatency)
-	s.control = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go s.control.Serve(ln)
-	s.endpoints.Control = "http://" + ln.Addr().String()
-	s.endpoints.AWS = s.endpoints.Control
+	var err error
+	if s.endpoints.Control, err = s.serve("control endpoint", mux); err != nil {
+		return err
+	}
 
 	sink := metricSink{cw: s.cw, log: s.log}
 	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: s.region(), Addr: primaryLBAddr}
@@ -148,11 +146,32 @@ func (s *sandbox) start(o Options) error {
 	if err != nil {
 		return fmt.Errorf("ECS: %w", err)
 	}
-	s.scaling = autoscaling.New(s.ecs, scalingAlarms{cw: s.cw, clock: s.clock}, s.clock,
+	s.scaling = autoscaling.New(s.ecs, scalingalarms.New(s.cw, s.clock), s.clock,
 		autoscaling.WithRegion(s.region()),
 		autoscaling.WithDeployments(s.ecs),
 		autoscaling.OnFailedActivity(s.publishFailedActivity))
-	return nil
+
+	aws, err := endpoint.New(map[string]endpoint.Region{
+		s.region(): {ECS: s.ecs, AutoScaling: s.scaling, CloudWatch: s.cw},
+	}, s.region(), s.log)
+	if err != nil {
+		return err
+	}
+	s.endpoints.AWS, err = s.serve("AWS endpoint", aws)
+	return err
+}
+
+// serve serves h on a free loopback port until the sandbox closes and
+// returns its URL.
+func (s *sandbox) serve(what string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), nil
 }
 
 // loadBalancerID is the id the runbook's latency alarm names
@@ -206,10 +225,10 @@ func (s *sandbox) close() {
 	if s.balancer != nil {
 		s.balancer.Close()
 	}
-	if s.control != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.control.Shutdown(ctx)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, srv := range s.servers {
+		srv.Shutdown(ctx)
 	}
 }
 

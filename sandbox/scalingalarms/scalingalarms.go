@@ -1,4 +1,7 @@
-package supervisor
+// Package scalingalarms lets the sandbox's Application Auto Scaling create,
+// read and delete its alarms in the sandbox's CloudWatch, as AWS's does in
+// CloudWatch: the one place the two engines meet.
+package scalingalarms
 
 import (
 	"slices"
@@ -9,14 +12,16 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 )
 
-// scalingAlarms lets Application Auto Scaling create, read and delete its
-// alarms in the sandbox's CloudWatch, as AWS's does in CloudWatch.
+// New returns cw as Application Auto Scaling sees it; c dates the
+// datapoints it reads.
+func New(cw *cloudwatch.Engine, c clock.Clock) autoscaling.Alarms {
+	return scalingAlarms{cw: cw, clock: c}
+}
+
 type scalingAlarms struct {
 	cw    *cloudwatch.Engine
 	clock clock.Clock
 }
-
-var _ autoscaling.Alarms = scalingAlarms{}
 
 func (s scalingAlarms) PutMetricAlarm(a autoscaling.MetricAlarm) error {
 	dims := make([]cloudwatch.Dimension, len(a.Dimensions))

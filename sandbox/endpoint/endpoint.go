@@ -1,0 +1,142 @@
+// Package endpoint is the sandbox's AWS-compatible endpoint: the wire
+// layer of package awsapi in front of each region's engines (ECS,
+// Application Auto Scaling, CloudWatch). It only routes: every decision an
+// operation makes is the engine's, so that what a client sees through the
+// endpoint is what the sandbox does.
+package endpoint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gameday-sre/gameday/sandbox/autoscaling"
+	"github.com/gameday-sre/gameday/sandbox/awsapi"
+	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
+	"github.com/gameday-sre/gameday/sandbox/ecs"
+)
+
+// Region is the engines of one region.
+type Region struct {
+	ECS         *ecs.ControlPlane
+	AutoScaling *autoscaling.Engine
+	CloudWatch  *cloudwatch.Engine
+}
+
+// New returns the endpoint for the regions, keyed by region name. A
+// request is served by the region of its SigV4 credential scope, as each
+// AWS region is its own endpoint; an unsigned request by defaultRegion.
+func New(regions map[string]Region, defaultRegion string, log *slog.Logger) (http.Handler, error) {
+	if _, ok := regions[defaultRegion]; !ok {
+		return nil, fmt.Errorf("default region %q is not among the regions served", defaultRegion)
+	}
+	r := router{regions: regions, defaultRegion: defaultRegion}
+	srv := awsapi.NewServer(awsapi.WithLogger(log))
+	srv.Handle(awsapi.ServiceECS, r.handler(ecsOperations))
+	srv.Handle(awsapi.ServiceApplicationAutoScaling, r.handler(autoScalingOperations))
+	srv.Handle(awsapi.ServiceCloudWatch, r.handler(cloudWatchOperations))
+	return srv, nil
+}
+
+// operation serves one API operation against one region's engines.
+type operation func(ctx context.Context, reg Region, in awsapi.Value) (any, error)
+
+type router struct {
+	regions       map[string]Region
+	defaultRegion string
+}
+
+func (r router) handler(ops map[string]operation) awsapi.Handler {
+	return func(ctx context.Context, req *awsapi.Request) (any, error) {
+		op, ok := ops[req.Operation]
+		if !ok {
+			return nil, awsapi.UnknownOperation(req.Operation)
+		}
+		name := req.Region
+		if name == "" {
+			name = r.defaultRegion
+		}
+		reg, ok := r.regions[name]
+		if !ok {
+			// What AWS says to a request signed for another region's
+			// endpoint, with the regions that are served here.
+			return nil, &awsapi.Error{
+				Code:       "InvalidSignatureException",
+				HTTPStatus: http.StatusForbidden,
+				Message: fmt.Sprintf("Credential should be scoped to a valid region, not '%s'; this sandbox serves %s",
+					name, strings.Join(slices.Sorted(maps.Keys(r.regions)), ", ")),
+			}
+		}
+		out, err := op(ctx, reg, req.Input)
+		return out, apiError(err)
+	}
+}
+
+// call adapts an engine method taking an input structure into an
+// operation: the request is decoded into In by AWS member name.
+func call[In, Out any](method func(Region) func(In) (Out, error)) operation {
+	return func(_ context.Context, reg Region, v awsapi.Value) (any, error) {
+		var in In
+		v.Decode(&in)
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		return method(reg)(in)
+	}
+}
+
+// exec is call for an engine method with no output.
+func exec[In any](method func(Region) func(In) error) operation {
+	return call(func(reg Region) func(In) (struct{}, error) {
+		return func(in In) (struct{}, error) { return struct{}{}, method(reg)(in) }
+	})
+}
+
+// wrap puts an engine's result under the member name its operation's
+// output gives it (ECS's CreateService returns {"service": …}).
+func wrap[In, Out any](member string, method func(Region) func(In) (Out, error)) operation {
+	return call(func(reg Region) func(In) (map[string]any, error) {
+		return func(in In) (map[string]any, error) {
+			out, err := method(reg)(in)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{member: out}, nil
+		}
+	})
+}
+
+// apiError turns an engine's error into the AWS error clients expect. The
+// engines speak AWS's codes already; anything else is the sandbox's own
+// failure, which AWS would report as an internal one.
+func apiError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		ae *awsapi.Error
+		ee *ecs.Error
+		se *autoscaling.Error
+		ce *cloudwatch.Error
+	)
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &ee):
+		return awsapi.Errorf(string(ee.Code), "%s", ee.Message)
+	case errors.As(err, &se):
+		return awsapi.Errorf(string(se.Code), "%s", se.Message)
+	case errors.As(err, &ce):
+		e := awsapi.Errorf(string(ce.Code), "%s", ce.Message)
+		if len(ce.DashboardValidationMessages) > 0 {
+			e.Fields = map[string]any{"DashboardValidationMessages": ce.DashboardValidationMessages}
+		}
+		return e
+	}
+	return awsapi.InternalFailure("%v", err)
+}
