@@ -203,6 +203,100 @@ func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
 	}
 }
 
+// Scale-ins keep the ScaleInCooldown between them (600 s in the runbook's
+// frontend policy). Load falls in two steps: overload scales the frontend
+// out, a moderate load lets AlarmLow scale it in part of the way, and the
+// moment that first scale-in lands the load stops, so AlarmLow stays in
+// ALARM and asks for the minimum every minute: only the cooldown holds the
+// second scale-in back. With the cooldown deviated to 60 s the same
+// sequence scales in again within minutes, which shows the 600 s gap is
+// the cooldown's doing.
+func TestScaleInsKeepTheCooldownApart(t *testing.T) {
+	tests := []struct {
+		name      string
+		deviation []string
+		gap       func(time.Duration) bool
+		want      string
+	}{
+		{"runbook", nil, func(g time.Duration) bool { return g >= 600*time.Second && g <= 600*time.Second+2*time.Minute },
+			"600 s, the ScaleInCooldown, released within the next two evaluations"},
+		{"scaleInCooldown=60s", []string{"frontend.scaleInCooldown=60s"}, func(g time.Duration) bool { return g < 600*time.Second },
+			"under 600 s: a 60 s cooldown lets AlarmLow scale in again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first, second := twoStepScaleIn(t, tt.deviation...)
+			if gap := second.Start.Sub(first.Start); !tt.gap(gap) {
+				t.Errorf("second scale-in %s after the first (%q, then %q); want %s", gap, first.Description, second.Description, tt.want)
+			}
+		})
+	}
+}
+
+// twoStepScaleIn drives the frontend through overload, moderate load and
+// no load, and returns its first two scale-ins.
+func twoStepScaleIn(t *testing.T, deviations ...string) (first, second supervisor.Activity) {
+	t.Helper()
+	dir := startSandbox(t, deviations...)
+	url := status(t, dir).Endpoints.LoadBalancers["us-east-1"] + "/"
+	attack := func(rate int, d time.Duration, name string) *vegeta.Attacker {
+		a := vegeta.NewAttacker(vegeta.Timeout(3*time.Second), vegeta.KeepAlive(true))
+		results := a.Attack(vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: url}), vegeta.Rate{Freq: rate, Per: time.Second}, d, name)
+		go func() {
+			for range results {
+			}
+		}()
+		return a
+	}
+	desired := func() int {
+		for _, s := range status(t, dir).Services {
+			if s.Name == "frontend-service" {
+				return s.Desired
+			}
+		}
+		return 0
+	}
+	scaleIns := func() []supervisor.Activity {
+		var ins []supervisor.Activity
+		prev := -1
+		acts := status(t, dir).Activities
+		for i := len(acts) - 1; i >= 0; i-- {
+			a := acts[i]
+			var n int
+			if !strings.HasSuffix(a.Resource, "/frontend-service") || a.Status != "Successful" {
+				continue
+			}
+			if _, err := fmt.Sscanf(a.Description, "Setting desired count to %d.", &n); err != nil {
+				continue
+			}
+			if prev >= 0 && n < prev {
+				ins = append(ins, a)
+			}
+			prev = n
+		}
+		return ins
+	}
+
+	overload := attack(240, time.Minute, "frontend overload")
+	waitFor(t, 30*time.Second, "the frontend to scale out to 6 or more tasks", func() bool { return desired() >= 6 })
+	overload.Stop()
+	// About 60 requests/s: a quarter of six or more 0.5 vCPU tasks, under
+	// AlarmLow's 63 %, and more than two tasks serve at 70 %, so the first
+	// scale-in stops above the minimum.
+	moderate := attack(60, 2*time.Minute, "frontend moderate")
+	defer moderate.Stop()
+	waitFor(t, 45*time.Second, "a first scale-in under moderate load", func() bool { return len(scaleIns()) >= 1 })
+	moderate.Stop()
+	first = scaleIns()[0]
+	if strings.HasSuffix(first.Description, "to 2.") {
+		t.Fatalf("the first scale-in went straight to the minimum (%q): the moderate load did not hold capacity above it", first.Description)
+	}
+	waitFor(t, 30*time.Second, "a second scale-in with no load", func() bool { return len(scaleIns()) >= 2 })
+	second = scaleIns()[1]
+	t.Logf("%q, then %s later %q", first.Description, second.Start.Sub(first.Start), second.Description)
+	return first, second
+}
+
 // APILatencyHigh (p90 TargetResponseTime > 0.5 s over 300 s, 3 evaluation
 // periods; the spec's reading of the runbook's alarm) reaches ALARM while
 // latency is injected into the api service and returns to OK once it is
