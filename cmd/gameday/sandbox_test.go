@@ -26,7 +26,7 @@ var (
 
 // gamedayBinary builds the CLI once: the sandbox runs as real processes of
 // it (supervisor and tasks), as it does for an SRE.
-func gamedayBinary(t *testing.T) string {
+func gamedayBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the gameday binary; skipped with -short")
@@ -50,7 +50,7 @@ func gamedayBinary(t *testing.T) string {
 	return built
 }
 
-func gameday(t *testing.T, args ...string) (string, int) {
+func gameday(t testing.TB, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(gamedayBinary(t), args...)
 	var out bytes.Buffer
