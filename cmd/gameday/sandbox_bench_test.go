@@ -1,22 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/sandbox/procfs"
 	"github.com/gameday-sre/gameday/sandbox/state"
 )
-
-// clockTicks is USER_HZ, the unit of utime and stime in /proc/<pid>/stat:
-// 100 on every Linux architecture Go runs on.
-const clockTicks = 100
 
 // idleWindow is how long idle CPU is sampled: several platform minutes at
 // 60x, so the control loop's per-minute work is in it.
@@ -85,49 +77,24 @@ func measureIdle(procs []state.Process, window time.Duration) (rssBytes, cpuPerc
 		return 0, 0, err
 	}
 	for _, p := range procs {
-		kb, err := statusField(p.PID, "VmRSS:")
+		rss, err := procfs.ResidentBytes(p.PID)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("process %d (%s): %w", p.PID, p.Role, err)
 		}
-		rssBytes += float64(kb) * 1024
+		rssBytes += float64(rss)
 	}
-	return rssBytes, 100 * float64(after-before) / clockTicks / window.Seconds(), nil
+	return rssBytes, 100 * float64(after-before) / procfs.ClockTicks / window.Seconds(), nil
 }
 
 // cpuTicks is the user and system time procs have used so far.
-func cpuTicks(procs []state.Process) (int64, error) {
-	var total int64
+func cpuTicks(procs []state.Process) (uint64, error) {
+	var total uint64
 	for _, p := range procs {
-		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.PID))
+		st, err := procfs.ReadStat(p.PID)
 		if err != nil {
 			return 0, fmt.Errorf("process %d (%s): %w", p.PID, p.Role, err)
 		}
-		// Fields after the command name, which may hold spaces: state is
-		// the first, utime and stime the 12th and 13th.
-		f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
-		for _, s := range f[11:13] {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("process %d stat: %w", p.PID, err)
-			}
-			total += n
-		}
+		total += st.UserTicks + st.SystemTicks
 	}
 	return total, nil
-}
-
-// statusField reads a kB field such as VmRSS from /proc/<pid>/status.
-func statusField(pid int, field string) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("process %d: no %s in its status", pid, field)
 }

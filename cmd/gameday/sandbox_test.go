@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/sandbox/procfs"
 	"github.com/gameday-sre/gameday/sandbox/state"
 	"github.com/gameday-sre/gameday/sandbox/supervisor"
 )
@@ -199,12 +200,8 @@ func recordedPIDs(t *testing.T, d state.Dir) []int {
 	return pids
 }
 
+// zombie reports a process that is gone or dead and unreaped.
 func zombie(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return true
-	}
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(fields) > 0 && fields[0] == "Z"
+	st, err := procfs.ReadStat(pid)
+	return err != nil || st.Zombie()
 }

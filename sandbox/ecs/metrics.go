@@ -1,16 +1,13 @@
 package ecs
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/procfs"
 
 	"github.com/gameday-sre/gameday/sandbox/lb"
 )
@@ -157,23 +154,6 @@ func (c *ControlPlane) measure(p *probe) {
 		p.prev = cpuSample{at: st.StartedAt}
 	}
 	p.ok = true
-	p.rssMiB, p.rssOK = residentMiB(p.pid)
-}
-
-// residentMiB reads a process's resident set size (VmRSS) from
-// /proc/<pid>/status.
-func residentMiB(pid int) (float64, bool) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb / 1024, err == nil
-		}
-	}
-	return 0, false
+	rss, err := procfs.ResidentBytes(p.pid)
+	p.rssMiB, p.rssOK = float64(rss)/(1<<20), err == nil
 }

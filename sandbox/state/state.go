@@ -14,9 +14,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/procfs"
 )
 
 // DefaultDir is the state directory relative to the working directory.
@@ -160,23 +161,17 @@ func waitGone(p Process, limit time.Duration) {
 	}
 }
 
-// startTicks reads a process's start time; it fails once the process is gone.
+// startTicks reads a process's start time; it fails once the process is
+// gone, a zombie included.
 func startTicks(pid int) (uint64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	st, err := procfs.ReadStat(pid)
 	if err != nil {
 		return 0, err
 	}
-	// The command name (field 2) may contain spaces and parentheses; the
-	// fields after it start after the last ')'.
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 20 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
-	}
-	if fields[0] == "Z" {
+	if st.Zombie() {
 		return 0, fmt.Errorf("process %d is a zombie", pid)
 	}
-	return strconv.ParseUint(fields[19], 10, 64)
+	return st.StartTicks, nil
 }
 
 // WriteJSON replaces a file atomically, so a reader never sees half of it.
