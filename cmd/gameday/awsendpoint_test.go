@@ -144,6 +144,30 @@ func TestStandardClientsDriveTheSandbox(t *testing.T) {
 		}
 	})
 
+	// Each region is its own endpoint, chosen by the credential scope as
+	// in AWS: a client for the failover region sees that region's copy.
+	t.Run("failover region", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		failover := p.Regions.Failover.Name
+		c, err := awsdriver.New(ctx, awsdriver.Target{Endpoint: endpoint, Region: failover})
+		if err != nil {
+			t.Fatal(err)
+		}
+		services, err := c.Services(ctx, p.Cluster, want.services...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(services) != len(want.services) {
+			t.Fatalf("%s has %d services, want %d", failover, len(services), len(want.services))
+		}
+		for _, s := range services {
+			if arn := aws.ToString(s.ServiceArn); !strings.Contains(arn, ":"+failover+":") {
+				t.Errorf("service ARN %s is not in %s", arn, failover)
+			}
+		}
+	})
+
 	for _, cli := range awsCLIs(t) {
 		t.Run(cli.name, func(t *testing.T) {
 			run := func(args ...string) []byte {

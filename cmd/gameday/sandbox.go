@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -218,8 +220,8 @@ func tail(path string, n int) string {
 
 func printEndpoints(w io.Writer, eps supervisor.Endpoints) {
 	fmt.Fprintf(w, "  AWS endpoint:  %s\n", eps.AWS)
-	for region, url := range eps.LoadBalancers {
-		fmt.Fprintf(w, "  load balancer: %s (%s)\n", url, region)
+	for _, region := range slices.Sorted(maps.Keys(eps.LoadBalancers)) {
+		fmt.Fprintf(w, "  load balancer: %s (%s)\n", eps.LoadBalancers[region], region)
 	}
 }
 
@@ -328,17 +330,17 @@ func printStatus(w io.Writer, st supervisor.Status) error {
 	fmt.Fprintf(w, "platform time %s (%s)\n", st.PlatformTime.Format(time.RFC3339), st.Clock)
 	printEndpoints(w, st.Endpoints)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nSERVICE\tDESIRED\tRUNNING\tPENDING\tMIN-MAX")
+	fmt.Fprintln(tw, "\nREGION\tSERVICE\tDESIRED\tRUNNING\tPENDING\tMIN-MAX")
 	for _, s := range st.Services {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d-%d\n", s.Name, s.Desired, s.Running, s.Pending, s.Min, s.Max)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d-%d\n", s.Region, s.Name, s.Desired, s.Running, s.Pending, s.Min, s.Max)
 	}
-	fmt.Fprintln(tw, "\nALARM\tSTATE\tSINCE")
+	fmt.Fprintln(tw, "\nREGION\tALARM\tSTATE\tSINCE")
 	for _, a := range st.Alarms {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.State, a.Since.Format(time.RFC3339))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Region, a.Name, a.State, a.Since.Format(time.RFC3339))
 	}
-	fmt.Fprintln(tw, "\nSCALING ACTIVITY\tSTATUS\tSTARTED")
+	fmt.Fprintln(tw, "\nREGION\tSCALING ACTIVITY\tSTATUS\tSTARTED")
 	for _, a := range st.Activities {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Description, a.Status, a.Start.Format(time.RFC3339))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Region, a.Description, a.Status, a.Start.Format(time.RFC3339))
 	}
 	if len(st.Deviations) > 0 {
 		fmt.Fprintf(tw, "\ndeviations from the runbook: %s\n", strings.Join(st.Deviations, " "))

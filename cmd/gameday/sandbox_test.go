@@ -83,17 +83,21 @@ func TestSandboxUpKillDown(t *testing.T) {
 		t.Fatalf("sandbox up exited %d:\n%s", code, out)
 	}
 	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", dir) })
-	if !strings.Contains(out, "load balancer: http://127.0.1.1:") {
-		t.Errorf("up does not print the load balancer:\n%s", out)
+	for _, lb := range []string{"http://127.0.1.1:", "http://127.0.2.1:"} {
+		if !strings.Contains(out, "load balancer: "+lb) {
+			t.Errorf("up does not print the load balancer at %s:\n%s", lb, out)
+		}
 	}
 
+	// Each region runs the three services, the failover region being a
+	// full copy of the primary (Multi-Region Architecture).
 	st := status(t, dir)
-	if len(st.Services) != 3 {
-		t.Fatalf("services = %+v", st.Services)
+	if len(st.Services) != 6 {
+		t.Fatalf("services = %+v, want three in each of two regions", st.Services)
 	}
 	for _, s := range st.Services {
 		if s.Running != s.Min || s.Desired != s.Min || s.Min != 2 {
-			t.Errorf("%s: desired %d running %d, want the runbook's minimum 2", s.Name, s.Desired, s.Running)
+			t.Errorf("%s in %s: desired %d running %d, want the runbook's minimum 2", s.Name, s.Region, s.Desired, s.Running)
 		}
 	}
 	if st.Deviations[0] != "frontend.taskStartDelay=30s" {
@@ -118,7 +122,7 @@ func TestSandboxUpKillDown(t *testing.T) {
 	for time.Now().Before(deadline) && !replaced {
 		time.Sleep(200 * time.Millisecond)
 		for _, s := range status(t, dir).Services {
-			if s.Name == "frontend-service" && s.Running == 2 && !stillRecorded(t, d, victim.PID) {
+			if s.Region == sandboxRegion && s.Name == "frontend-service" && s.Running == 2 && !stillRecorded(t, d, victim.PID) {
 				replaced = true
 			}
 		}
@@ -170,7 +174,7 @@ func firstTask(t *testing.T, d state.Dir, service string) state.Process {
 		t.Fatal(err)
 	}
 	for _, p := range procs {
-		if strings.Contains(p.Role, service) {
+		if strings.Contains(p.Role, " "+sandboxRegion+" "+service+" ") {
 			return p
 		}
 	}

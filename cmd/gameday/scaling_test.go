@@ -48,7 +48,7 @@ func TestFrontendScalesOutInsideTheWindow(t *testing.T) {
 	for first == nil && time.Now().Before(deadline) {
 		time.Sleep(250 * time.Millisecond)
 		for _, a := range status(t, dir).Activities {
-			if strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" && strings.Contains(a.Description, "desired count") {
+			if a.Region == sandboxRegion && strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" && strings.Contains(a.Description, "desired count") {
 				first = &a
 			}
 		}
@@ -100,12 +100,12 @@ func scaleOuts(t *testing.T, load time.Duration, deviations ...string) ([]superv
 	final := status(t, dir)
 	var outs []supervisor.Activity
 	for _, a := range final.Activities {
-		if strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" {
+		if a.Region == sandboxRegion && strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" {
 			outs = append([]supervisor.Activity{a}, outs...)
 		}
 	}
 	for _, s := range final.Services {
-		if s.Name == "frontend-service" {
+		if s.Region == sandboxRegion && s.Name == "frontend-service" {
 			return outs, s.Desired
 		}
 	}
@@ -183,7 +183,7 @@ func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
 	for in == nil && time.Now().Before(deadline) {
 		time.Sleep(500 * time.Millisecond)
 		for _, a := range status(t, dir).Activities {
-			if strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" && a.Start.After(loadEnd) && strings.Contains(a.Description, "desired count to 2.") {
+			if a.Region == sandboxRegion && strings.HasSuffix(a.Resource, "/frontend-service") && a.Status == "Successful" && a.Start.After(loadEnd) && strings.Contains(a.Description, "desired count to 2.") {
 				in = &a
 			}
 		}
@@ -197,7 +197,7 @@ func TestScaleInWaitsForTheLowAlarmAndStopsAtMin(t *testing.T) {
 		t.Errorf("scaled in %s after the load ended, before %s; AlarmLow needs 15 one-minute datapoints", in.Start.Sub(loadEnd), earliest.Format(time.RFC3339))
 	}
 	for _, s := range status(t, dir).Services {
-		if s.Name == "frontend-service" && s.Desired != 2 {
+		if s.Region == sandboxRegion && s.Name == "frontend-service" && s.Desired != 2 {
 			t.Errorf("desired %d after scale-in, want the minimum 2", s.Desired)
 		}
 	}
@@ -250,7 +250,7 @@ func twoStepScaleIn(t *testing.T, deviations ...string) (first, second superviso
 	}
 	desired := func() int {
 		for _, s := range status(t, dir).Services {
-			if s.Name == "frontend-service" {
+			if s.Region == sandboxRegion && s.Name == "frontend-service" {
 				return s.Desired
 			}
 		}
@@ -263,7 +263,7 @@ func twoStepScaleIn(t *testing.T, deviations ...string) (first, second superviso
 		for i := len(acts) - 1; i >= 0; i-- {
 			a := acts[i]
 			var n int
-			if !strings.HasSuffix(a.Resource, "/frontend-service") || a.Status != "Successful" {
+			if a.Region != sandboxRegion || !strings.HasSuffix(a.Resource, "/frontend-service") || a.Status != "Successful" {
 				continue
 			}
 			if _, err := fmt.Sscanf(a.Description, "Setting desired count to %d.", &n); err != nil {
@@ -315,7 +315,7 @@ func TestAPILatencyAlarm(t *testing.T) {
 	var since time.Time
 	alarm := func() string {
 		for _, a := range status(t, dir).Alarms {
-			if a.Name == "APILatencyHigh" {
+			if a.Region == sandboxRegion && a.Name == "APILatencyHigh" {
 				since = a.Since
 				return a.State
 			}

@@ -86,7 +86,7 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 	p := &process{pid: cmd.Process.Pid, exited: make(chan struct{})}
 	recorded := false
 	if rec := c.cfg.Processes; rec != nil {
-		if err := rec.Record(p.pid, p.pid, fmt.Sprintf("task %s %s", spec.Service, spec.TaskID)); err != nil {
+		if err := rec.Record(p.pid, p.pid, fmt.Sprintf("task %s %s %s", c.cfg.Region, spec.Service, spec.TaskID)); err != nil {
 			syscall.Kill(-p.pid, syscall.SIGKILL)
 			cmd.Wait()
 			r.Close()

@@ -7,48 +7,51 @@ import (
 
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
+	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/ecs"
 	"github.com/gameday-sre/gameday/spec"
 )
 
-// configure applies the runbook's configuration, as its commands would,
-// less what deviations removed.
-func (s *sandbox) configure() error {
-	p := s.cfg.Platform
+// configure applies the runbook's configuration to the region, as its
+// commands would, less what deviations removed. Both regions get all of
+// it: the failover region is a full copy of the primary (Multi-Region
+// Architecture).
+func (r *region) configure(cfg *config.Sandbox) error {
+	p := cfg.Platform
 	for _, svc := range p.Services {
-		if err := s.createService(p, svc); err != nil {
+		if err := r.createService(p, svc); err != nil {
 			return fmt.Errorf("creating %s: %w", svc.ECSService, err)
 		}
-		if err := s.scale(p, svc); err != nil {
+		if err := r.scale(p, svc); err != nil {
 			return fmt.Errorf("configuring scaling of %s: %w", svc.ECSService, err)
 		}
 	}
 	for _, a := range p.ScheduledActions {
-		if slices.Contains(s.cfg.Absent.ScheduledActions, a.Name) {
+		if slices.Contains(cfg.Absent.ScheduledActions, a.Name) {
 			continue
 		}
 		min, max := int32(a.MinCapacity), int32(a.MaxCapacity)
-		if err := s.scaling.PutScheduledAction(autoscaling.PutScheduledActionInput{
+		if err := r.scaling.PutScheduledAction(autoscaling.PutScheduledActionInput{
 			ScheduledActionName: a.Name, ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount",
-			ResourceId: resourceID(p, s.ecsName(a.Service)), Schedule: a.Schedule.String(), Timezone: a.Timezone,
+			ResourceId: resourceID(p, ecsName(p, a.Service)), Schedule: a.Schedule.String(), Timezone: a.Timezone,
 			ScalableTargetAction: &autoscaling.ScalableTargetAction{MinCapacity: &min, MaxCapacity: &max},
 		}); err != nil {
 			return fmt.Errorf("scheduled action %s: %w", a.Name, err)
 		}
 	}
 	for _, a := range p.Alarms {
-		if slices.Contains(s.cfg.Absent.Alarms, a.Name) {
+		if slices.Contains(cfg.Absent.Alarms, a.Name) {
 			continue
 		}
-		if err := s.cw.PutMetricAlarm(alarmInput(a)); err != nil {
+		if err := r.cw.PutMetricAlarm(alarmInput(a)); err != nil {
 			return fmt.Errorf("alarm %s: %w", a.Name, err)
 		}
 	}
 	return nil
 }
 
-func (s *sandbox) createService(p *spec.Platform, svc spec.Service) error {
-	td, err := s.ecs.RegisterTaskDefinition(ecs.RegisterTaskDefinitionInput{
+func (r *region) createService(p *spec.Platform, svc spec.Service) error {
+	td, err := r.ecs.RegisterTaskDefinition(ecs.RegisterTaskDefinitionInput{
 		Family:                  svc.ECSService,
 		Cpu:                     strconv.Itoa(int(svc.Allocation.VCPU * 1024)),
 		Memory:                  strconv.Itoa(int(svc.Allocation.MemoryGiB * 1024)),
@@ -59,9 +62,9 @@ func (s *sandbox) createService(p *spec.Platform, svc spec.Service) error {
 	if err != nil {
 		return err
 	}
-	tg, _ := s.balancer.TargetGroupARN(svc.TargetGroup)
+	tg, _ := r.balancer.TargetGroupARN(svc.TargetGroup)
 	desired := svc.ScalableTarget.MinCapacity
-	_, err = s.ecs.CreateService(ecs.CreateServiceInput{
+	_, err = r.ecs.CreateService(ecs.CreateServiceInput{
 		Cluster: p.Cluster, ServiceName: svc.ECSService, TaskDefinition: td.TaskDefinitionArn,
 		DesiredCount: &desired, LaunchType: "FARGATE",
 		LoadBalancers: []ecs.LoadBalancer{{TargetGroupArn: tg, ContainerName: svc.ID, ContainerPort: 8080}},
@@ -69,10 +72,10 @@ func (s *sandbox) createService(p *spec.Platform, svc spec.Service) error {
 	return err
 }
 
-func (s *sandbox) scale(p *spec.Platform, svc spec.Service) error {
+func (r *region) scale(p *spec.Platform, svc spec.Service) error {
 	resource := resourceID(p, svc.ECSService)
 	min, max := int32(svc.ScalableTarget.MinCapacity), int32(svc.ScalableTarget.MaxCapacity)
-	if _, err := s.scaling.RegisterScalableTarget(autoscaling.RegisterScalableTargetInput{
+	if _, err := r.scaling.RegisterScalableTarget(autoscaling.RegisterScalableTargetInput{
 		ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount", ResourceId: resource, MinCapacity: &min, MaxCapacity: &max,
 	}); err != nil {
 		return err
@@ -90,7 +93,7 @@ func (s *sandbox) scale(p *spec.Platform, svc spec.Service) error {
 			}
 			tt.CustomizedMetricSpecification = &autoscaling.CustomizedMetricSpecification{MetricName: m.MetricName, Namespace: m.Namespace, Dimensions: dims, Statistic: m.Statistic, Unit: m.Unit}
 		}
-		if _, err := s.scaling.PutScalingPolicy(autoscaling.PutScalingPolicyInput{
+		if _, err := r.scaling.PutScalingPolicy(autoscaling.PutScalingPolicyInput{
 			PolicyName: pol.Name, ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount", ResourceId: resource,
 			PolicyType: autoscaling.PolicyType(pol.Type), TargetTrackingScalingPolicyConfiguration: tt,
 		}); err != nil {

@@ -42,6 +42,7 @@ type Status struct {
 
 // ServiceStatus is one ECS service's counts and scaling bounds.
 type ServiceStatus struct {
+	Region  string `json:"region"`
 	Name    string `json:"name"`
 	Desired int    `json:"desired"`
 	Running int    `json:"running"`
@@ -52,13 +53,15 @@ type ServiceStatus struct {
 
 // AlarmStatus is one alarm's state.
 type AlarmStatus struct {
-	Name  string    `json:"name"`
-	State string    `json:"state"`
-	Since time.Time `json:"since"`
+	Region string    `json:"region"`
+	Name   string    `json:"name"`
+	State  string    `json:"state"`
+	Since  time.Time `json:"since"`
 }
 
 // Activity is a recent scaling activity.
 type Activity struct {
+	Region      string    `json:"region"`
 	Resource    string    `json:"resource"`
 	Description string    `json:"description"`
 	Status      string    `json:"status"`

@@ -15,23 +15,16 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/gameday-sre/gameday/clock"
 	"github.com/gameday-sre/gameday/fixtures/targets"
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
-	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 	"github.com/gameday-sre/gameday/sandbox/config"
-	"github.com/gameday-sre/gameday/sandbox/ecs"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
-	"github.com/gameday-sre/gameday/sandbox/lb"
-	"github.com/gameday-sre/gameday/sandbox/queue"
-	"github.com/gameday-sre/gameday/sandbox/scalingalarms"
 	"github.com/gameday-sre/gameday/sandbox/state"
 	"github.com/gameday-sre/gameday/sandbox/task"
-	"github.com/gameday-sre/gameday/spec"
 )
 
 // Options are what Run needs.
@@ -42,10 +35,6 @@ type Options struct {
 	TaskCommand []string
 	Log         io.Writer
 }
-
-// primaryLBAddr is the primary region's load balancer address: a loopback
-// address of its own, so a second region can have another.
-const primaryLBAddr = "127.0.1.1:0"
 
 // Run runs the sandbox until ctx is done, then stops everything it started.
 func Run(ctx context.Context, o Options) (err error) {
@@ -65,8 +54,10 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err := s.start(o); err != nil {
 		return err
 	}
-	if err := s.configure(); err != nil {
-		return err
+	for _, r := range s.regions {
+		if err := r.configure(cfg); err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
 	}
 	go s.controlLoop(ctx)
 	if err := s.waitForMinimum(ctx); err != nil {
@@ -75,7 +66,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err := s.publishEndpoints(o.Dir); err != nil {
 		return err
 	}
-	log.Info("sandbox ready", "aws", s.endpoints.AWS, "loadBalancer", s.balancer.URL(), "clock", clk)
+	log.Info("sandbox ready", "aws", s.endpoints.AWS, "loadBalancers", s.endpoints.LoadBalancers, "clock", clk)
 	<-ctx.Done()
 	log.Info("sandbox stopping")
 	return nil
@@ -85,26 +76,36 @@ type sandbox struct {
 	cfg       *config.Sandbox
 	clock     *clock.Scaled
 	log       *slog.Logger
-	cw        *cloudwatch.Engine
-	queue     *queue.Queue
-	balancer  *lb.LoadBalancer
-	ecs       *ecs.ControlPlane
-	scaling   *autoscaling.Engine
+	regions   []*region // primary first
 	servers   []*http.Server
 	endpoints Endpoints
 }
 
-func (s *sandbox) region() string { return s.cfg.Platform.Regions.Primary.Name }
+func (s *sandbox) close() {
+	for _, r := range s.regions {
+		r.close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, srv := range s.servers {
+		srv.Shutdown(ctx)
+	}
+}
+
+func (s *sandbox) primary() *region { return s.regions[0] }
+
+func (s *sandbox) region(name string) (*region, bool) {
+	for _, r := range s.regions {
+		if r.name == name {
+			return r, true
+		}
+	}
+	return nil, false
+}
 
 func (s *sandbox) start(o Options) error {
 	p := s.cfg.Platform
-	s.cw = cloudwatch.New(s.clock, cloudwatch.WithRegion(s.region()))
-	// A lease outlives the real time an AI task needs for an item at any
-	// time scale.
-	s.queue = queue.New(queue.WithClock(s.clock), queue.WithLeaseTimeout(time.Duration(s.cfg.TimeScale*30)*time.Second))
-
 	mux := http.NewServeMux()
-	mux.Handle("/queue/", s.queue.Handler())
 	mux.HandleFunc(StatusPath, s.serveStatus)
 	mux.HandleFunc("POST "+LatencyPath, s.serveLatency)
 	var err error
@@ -112,48 +113,20 @@ func (s *sandbox) start(o Options) error {
 		return err
 	}
 
-	sink := metricSink{cw: s.cw, log: s.log}
-	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: s.region(), Addr: primaryLBAddr}
-	for _, svc := range p.Services {
-		lbCfg.TargetGroups = append(lbCfg.TargetGroups, lb.TargetGroupConfig{Name: svc.TargetGroup})
-		switch svc.ID {
-		case "api":
-			lbCfg.Rules = append(lbCfg.Rules, lb.Rule{PathPattern: "/v1/*", TargetGroup: svc.TargetGroup})
-		case "frontend":
-			lbCfg.DefaultTargetGroup = svc.TargetGroup
+	s.endpoints.LoadBalancers = map[string]string{}
+	engines := map[string]endpoint.Region{}
+	for i, name := range []string{p.Regions.Primary.Name, p.Regions.Failover.Name} {
+		r, err := s.startRegion(name, regionAddrs[i], o)
+		s.regions = append(s.regions, r)
+		if err != nil {
+			return err
 		}
+		mux.Handle(queuePath(name)+"/queue/", http.StripPrefix(queuePath(name), r.queue.Handler()))
+		s.endpoints.LoadBalancers[name] = r.balancer.URL()
+		engines[name] = r.engines()
 	}
-	if s.balancer, err = lb.New(lbCfg, s.clock, sink); err != nil {
-		return fmt.Errorf("load balancer: %w", err)
-	}
-	s.endpoints.LoadBalancers = map[string]string{s.region(): s.balancer.URL()}
 
-	delays := map[string]time.Duration{}
-	for _, svc := range p.Services {
-		delays[svc.ECSService] = s.cfg.TaskStartDelay[svc.ID]
-	}
-	s.ecs, err = ecs.New(ecs.Config{
-		ClusterName:        p.Cluster,
-		Region:             s.region(),
-		Command:            s.taskCommand(o.TaskCommand),
-		ServiceStartDelays: delays,
-		TargetGroups:       s.balancer,
-		Metrics:            sink,
-		Processes:          o.Dir,
-		Logger:             s.log,
-		TaskOutput:         o.Log,
-	}, s.clock)
-	if err != nil {
-		return fmt.Errorf("ECS: %w", err)
-	}
-	s.scaling = autoscaling.New(s.ecs, scalingalarms.New(s.cw, s.clock), s.clock,
-		autoscaling.WithRegion(s.region()),
-		autoscaling.WithDeployments(s.ecs),
-		autoscaling.OnFailedActivity(s.publishFailedActivity))
-
-	aws, err := endpoint.New(map[string]endpoint.Region{
-		s.region(): {ECS: s.ecs, AutoScaling: s.scaling, CloudWatch: s.cw},
-	}, s.region(), s.log)
+	aws, err := endpoint.New(engines, s.primary().name, s.log)
 	if err != nil {
 		return err
 	}
@@ -174,66 +147,7 @@ func (s *sandbox) serve(what string, h http.Handler) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// loadBalancerID is the id the runbook's latency alarm names
-// (app/main-alb/<id>), so that the alarm watches this load balancer.
-func loadBalancerID(p *spec.Platform) string {
-	for _, a := range p.Alarms {
-		for _, d := range a.Dimensions {
-			if d.Name == "LoadBalancer" {
-				if _, id, ok := cutLast(d.Value); ok {
-					return id
-				}
-			}
-		}
-	}
-	return ""
-}
-
-func cutLast(s string) (string, string, bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '/' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return "", "", false
-}
-
-func (s *sandbox) taskCommand(prefix []string) ecs.CommandFunc {
-	byService := map[string]spec.Service{}
-	for _, svc := range s.cfg.Platform.Services {
-		byService[svc.ECSService] = svc
-	}
-	return func(t ecs.TaskSpec) ([]string, []string) {
-		svc := byService[t.Service]
-		args := append([]string{}, prefix...)
-		args = append(args, "--service", svc.ID,
-			"--vcpu", strconv.FormatFloat(float64(t.CPU)/1024, 'f', -1, 64),
-			"--memory-mib", strconv.Itoa(t.MemoryMiB),
-			"--listen", "127.0.0.1:0",
-			"--task-id", t.TaskID)
-		if svc.ID != "frontend" {
-			args = append(args, "--queue-url", s.endpoints.Control)
-		}
-		return args, nil
-	}
-}
-
-func (s *sandbox) close() {
-	if s.ecs != nil {
-		s.ecs.Close()
-	}
-	if s.balancer != nil {
-		s.balancer.Close()
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, srv := range s.servers {
-		srv.Shutdown(ctx)
-	}
-}
-
-// controlLoop is CloudWatch's and Application Auto Scaling's minute: alarms
-// are evaluated, then the policies they invoke run, at each platform minute.
+// controlLoop runs every region's minute on the platform clock.
 func (s *sandbox) controlLoop(ctx context.Context) {
 	t := s.clock.NewTicker(autoscaling.TickInterval)
 	defer t.Stop()
@@ -242,41 +156,11 @@ func (s *sandbox) controlLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C():
-			s.publishQueueDepth(now)
-			s.cw.Evaluate(now)
-			s.scaling.Tick(now)
+			for _, r := range s.regions {
+				r.tick(s.cfg.Platform, now)
+			}
 		}
 	}
-}
-
-func (s *sandbox) publishQueueDepth(now time.Time) {
-	depth := float64(s.queue.Depth())
-	err := s.cw.PutMetricData("AIWritingEnhancement", []cloudwatch.MetricDatum{{
-		MetricName: "AIServiceQueueDepth", Dimensions: []cloudwatch.Dimension{{Name: "ServiceName", Value: s.ecsName("ai")}},
-		Timestamp: now, Value: &depth, Unit: "Count",
-	}})
-	if err != nil {
-		s.log.Error("publishing queue depth", "err", err)
-	}
-}
-
-func (s *sandbox) publishFailedActivity(a autoscaling.ScalingActivity) {
-	one := 1.0
-	err := s.cw.PutMetricData("AIWritingEnhancement", []cloudwatch.MetricDatum{{
-		MetricName: "FailedScalingActivity", Timestamp: a.StartTime, Value: &one, Unit: "Count",
-	}})
-	if err != nil {
-		s.log.Error("publishing FailedScalingActivity", "err", err)
-	}
-}
-
-func (s *sandbox) ecsName(id string) string {
-	for _, svc := range s.cfg.Platform.Services {
-		if svc.ID == id {
-			return svc.ECSService
-		}
-	}
-	return id
 }
 
 func (s *sandbox) waitForMinimum(ctx context.Context) error {
@@ -321,8 +205,9 @@ func (s *sandbox) serveStatus(w http.ResponseWriter, _ *http.Request) {
 }
 
 // LatencyPath adds latency to every running task of a service:
-// POST /_sandbox/latency?service=api-service&add=800ms&jitter=50ms; add=0
-// removes it. Tasks started later run without it.
+// POST /_sandbox/latency?service=api-service&add=800ms&jitter=50ms, in the
+// primary region unless region= names another; add=0 removes it. Tasks
+// started later run without it.
 const LatencyPath = "/_sandbox/latency"
 
 func (s *sandbox) serveLatency(w http.ResponseWriter, r *http.Request) {
@@ -333,8 +218,16 @@ func (s *sandbox) serveLatency(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	jitter, _ := time.ParseDuration(q.Get("jitter"))
+	reg := s.primary()
+	if name := q.Get("region"); name != "" {
+		var ok bool
+		if reg, ok = s.region(name); !ok {
+			http.Error(w, fmt.Sprintf("region %q: this sandbox runs %s and %s", name, s.regions[0].name, s.regions[1].name), http.StatusNotFound)
+			return
+		}
+	}
 	service, n := q.Get("service"), 0
-	for _, p := range s.ecs.Processes() {
+	for _, p := range reg.ecs.Processes() {
 		if p.Service != service || p.URL == "" {
 			continue
 		}
@@ -345,64 +238,19 @@ func (s *sandbox) serveLatency(w http.ResponseWriter, r *http.Request) {
 		n++
 	}
 	if n == 0 {
-		http.Error(w, fmt.Sprintf("no running task of service %q", service), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("no running task of service %q in %s", service, reg.name), http.StatusNotFound)
 		return
 	}
-	fmt.Fprintf(w, "latency %s (jitter %s) on %d tasks of %s\n", add, jitter, n, service)
+	fmt.Fprintf(w, "latency %s (jitter %s) on %d tasks of %s in %s\n", add, jitter, n, service, reg.name)
 }
 
 func (s *sandbox) status() Status {
-	p := s.cfg.Platform
 	st := Status{PlatformTime: s.clock.Now(), Clock: s.clock.String(), Endpoints: s.endpoints, Deviations: []string{}}
 	for _, d := range s.cfg.Deviations {
 		st.Deviations = append(st.Deviations, d.String())
 	}
-	names := make([]string, len(p.Services))
-	for i, svc := range p.Services {
-		names[i] = svc.ECSService
-	}
-	bounds := map[string]autoscaling.ScalableTarget{}
-	if out, err := s.scaling.DescribeScalableTargets(autoscaling.DescribeScalableTargetsInput{ServiceNamespace: "ecs"}); err == nil {
-		for _, t := range out.ScalableTargets {
-			bounds[t.ResourceId] = t
-		}
-	}
-	if out, err := s.ecs.DescribeServices(ecs.DescribeServicesInput{Cluster: p.Cluster, Services: names}); err == nil {
-		for _, svc := range out.Services {
-			b := bounds[resourceID(p, svc.ServiceName)]
-			st.Services = append(st.Services, ServiceStatus{Name: svc.ServiceName, Desired: svc.DesiredCount, Running: svc.RunningCount, Pending: svc.PendingCount, Min: int(b.MinCapacity), Max: int(b.MaxCapacity)})
-		}
-	}
-	if out, err := s.cw.DescribeAlarms(cloudwatch.DescribeAlarmsInput{MaxRecords: 100}); err == nil {
-		for _, a := range out.MetricAlarms {
-			st.Alarms = append(st.Alarms, AlarmStatus{Name: a.AlarmName, State: string(a.StateValue), Since: a.StateUpdatedTimestamp})
-		}
-	}
-	if out, err := s.scaling.DescribeScalingActivities(autoscaling.DescribeScalingActivitiesInput{ServiceNamespace: "ecs", MaxResults: 10}); err == nil {
-		for _, a := range out.ScalingActivities {
-			st.Activities = append(st.Activities, Activity{Resource: a.ResourceId, Description: a.Description, Status: string(a.StatusCode), Start: a.StartTime})
-		}
+	for _, r := range s.regions {
+		r.status(s.cfg.Platform, &st)
 	}
 	return st
-}
-
-func resourceID(p *spec.Platform, service string) string {
-	return "service/" + p.Cluster + "/" + service
-}
-
-// metricSink publishes what the load balancer and ECS measure into
-// CloudWatch, as AWS's own services publish into their namespaces.
-type metricSink struct {
-	cw  *cloudwatch.Engine
-	log *slog.Logger
-}
-
-func (m metricSink) Publish(namespace, metric string, dims []lb.Dimension, at time.Time, values []float64, unit string) {
-	cwDims := make([]cloudwatch.Dimension, len(dims))
-	for i, d := range dims {
-		cwDims[i] = cloudwatch.Dimension{Name: d.Name, Value: d.Value}
-	}
-	if err := m.cw.PutServiceMetricData(namespace, []cloudwatch.MetricDatum{{MetricName: metric, Dimensions: cwDims, Timestamp: at, Values: values, Unit: cloudwatch.StandardUnit(unit)}}); err != nil {
-		m.log.Error("publishing metric", "namespace", namespace, "metric", metric, "err", err)
-	}
 }
