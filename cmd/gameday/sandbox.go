@@ -30,8 +30,9 @@ func newSandboxCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run the platform in miniature on this machine (target local)",
-		Long: `The sandbox is the platform on one machine: the frontend, api and ai
-services as real task processes behind a load balancer, and a control plane
+		Long: `The sandbox is the platform on one machine, in two regions: the
+frontend, api and ai services as real task processes behind each region's
+load balancer (127.0.1.1 primary, 127.0.2.1 failover), and a control plane
 that behaves like ECS, Application Auto Scaling and CloudWatch behind one
 AWS-compatible endpoint, so the harness, the aws CLI and the AWS SDK talk to
 it as they would to AWS.
@@ -39,10 +40,10 @@ it as they would to AWS.
 It runs in platform time: with --time-scale 60 a documented minute passes in
 one real second, so a cooldown of 600s lasts 10 real seconds. It starts
 configured exactly as the runbook says, or with named --deviate settings that
-a harness must catch.`,
+a harness must catch. 'gameday sandbox fault' breaks it for real, reversibly.`,
 	}
 	cmd.PersistentFlags().String("state-dir", state.DefaultDir, "where the sandbox keeps its pids, logs, endpoints and target profile")
-	cmd.AddCommand(newSandboxUpCmd(), newSandboxDownCmd(), newSandboxStatusCmd(), newSandboxDeviationsCmd(), newSandboxServeCmd(), newSandboxTaskCmd())
+	cmd.AddCommand(newSandboxUpCmd(), newSandboxDownCmd(), newSandboxStatusCmd(), newSandboxDeviationsCmd(), newSandboxFaultCmd(), newSandboxServeCmd(), newSandboxTaskCmd())
 	return cmd
 }
 
@@ -345,6 +346,7 @@ func printStatus(w io.Writer, st supervisor.Status) error {
 	if len(st.Deviations) > 0 {
 		fmt.Fprintf(tw, "\ndeviations from the runbook: %s\n", strings.Join(st.Deviations, " "))
 	}
+	printFaults(tw, st.Faults)
 	return tw.Flush()
 }
 

@@ -209,3 +209,89 @@ func zombie(pid int) bool {
 	st, err := procfs.ReadStat(pid)
 	return err != nil || st.Zombie()
 }
+
+// The fault CLI breaks the sandbox for real and reverts it: a region whose
+// load balancer is down refuses connections and answers again after revert;
+// killed tasks are gone and replaced; a bad request says what is valid and
+// exits 2.
+func TestFaultCLI(t *testing.T) {
+	dir := startSandbox(t)
+	st := status(t, dir)
+	fault := func(want int, args ...string) string {
+		t.Helper()
+		out, code := gameday(t, append(append([]string{"sandbox", "fault"}, args...), "--state-dir", dir)...)
+		if code != want {
+			t.Fatalf("fault %s exited %d, want %d: %s", strings.Join(args, " "), code, want, out)
+		}
+		return out
+	}
+	get := func(url string) error {
+		c := http.Client{Timeout: 2 * time.Second}
+		resp, err := c.Get(url)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+
+	primary := st.Endpoints.LoadBalancers[sandboxRegion]
+	out := fault(0, "inject", "region-down", sandboxRegion)
+	id, _, _ := strings.Cut(out, "\t")
+	if err := get(primary + "/health"); err == nil {
+		t.Errorf("%s answers with its region down", primary)
+	}
+	for region, url := range st.Endpoints.LoadBalancers {
+		if region != sandboxRegion {
+			if err := get(url + "/health"); err != nil {
+				t.Errorf("%s (%s) went down with %s: %v", url, region, sandboxRegion, err)
+			}
+		}
+	}
+	if got := status(t, dir).Faults; len(got) != 1 || got[0].ID != id {
+		t.Errorf("status lists faults %+v, want %s", got, id)
+	}
+	fault(0, "revert", id)
+	if err := get(primary + "/health"); err != nil {
+		t.Errorf("%s still down after revert: %v", primary, err)
+	}
+
+	d := state.Dir{Path: dir}
+	before := recordedPIDs(t, d)
+	out = fault(0, "inject", "kill-task", "frontend-service", "2")
+	if !strings.Contains(out, "killed 2 task(s) of frontend-service in "+sandboxRegion) {
+		t.Errorf("kill-task says %q", out)
+	}
+	waitFor(t, 20*time.Second, "both killed tasks replaced", func() bool {
+		for _, s := range status(t, d.Path).Services {
+			if s.Region == sandboxRegion && s.Name == "frontend-service" {
+				return s.Running == 2 && len(missing(pidStrings(before), pidStrings(recordedPIDs(t, d)))) == 2
+			}
+		}
+		return false
+	})
+	fault(0, "revert", "--all")
+
+	for _, bad := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"inject", "melt-down"}, "kill-task, region-down, latency, launch-failures"},
+		{[]string{"inject", "kill-task", "checkout-service"}, "frontend-service, api-service, ai-service"},
+		{[]string{"inject", "region-down", "eu-west-1"}, "us-east-1 and us-west-2"},
+		{[]string{"inject", "latency", "api-service", "soon"}, "800ms"},
+		{[]string{"revert", "latency-99"}, "active: none"},
+		{[]string{"revert"}, "--all"},
+	} {
+		if out := fault(2, bad.args...); !strings.Contains(out, bad.says) {
+			t.Errorf("fault %s says %q, want it to name %q", strings.Join(bad.args, " "), out, bad.says)
+		}
+	}
+}
+
+func pidStrings(pids []int) []string {
+	out := make([]string, len(pids))
+	for i, p := range pids {
+		out[i] = strconv.Itoa(p)
+	}
+	return out
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -304,14 +303,6 @@ func twoStepScaleIn(t *testing.T, deviations ...string) (first, second superviso
 func TestAPILatencyAlarm(t *testing.T) {
 	dir := startSandbox(t)
 	st := status(t, dir)
-	inject := func(add string) {
-		t.Helper()
-		resp, err := http.Post(st.Endpoints.Control+supervisor.LatencyPath+"?service=api-service&add="+add, "", nil)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("injecting latency %s: %v %v", add, resp, err)
-		}
-		resp.Body.Close()
-	}
 	var since time.Time
 	alarm := func() string {
 		for _, a := range status(t, dir).Alarms {
@@ -332,7 +323,11 @@ func TestAPILatencyAlarm(t *testing.T) {
 	}()
 
 	injected := status(t, dir).PlatformTime
-	inject("800ms")
+	out, code := gameday(t, "sandbox", "fault", "inject", "latency", "api-service", "800ms", "--state-dir", dir)
+	if code != 0 {
+		t.Fatalf("fault inject latency exited %d: %s", code, out)
+	}
+	id, _, _ := strings.Cut(out, "\t")
 	waitFor(t, 25*time.Second, "APILatencyHigh in ALARM with 800ms injected", func() bool { return alarm() == "ALARM" })
 	// Three breaching 300 s datapoints, evaluated every minute over sliding
 	// windows: the oldest must already hold slow requests, so the latency
@@ -341,7 +336,9 @@ func TestAPILatencyAlarm(t *testing.T) {
 		t.Errorf("ALARM %s after latency was injected; want after two full 300 s periods and within three (plus a minute)", took)
 	}
 	t.Logf("ALARM %s after latency was injected", since.Sub(injected))
-	inject("0s")
+	if out, code := gameday(t, "sandbox", "fault", "revert", id, "--state-dir", dir); code != 0 {
+		t.Fatalf("fault revert %s exited %d: %s", id, code, out)
+	}
 	waitFor(t, 20*time.Second, "APILatencyHigh back to OK with latency removed", func() bool { return alarm() == "OK" })
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/sandbox/config"
+	"github.com/gameday-sre/gameday/sandbox/faults"
 )
 
 // ReadyFile is written into the state dir, with the Endpoints, once every
@@ -38,6 +39,8 @@ type Status struct {
 	Alarms       []AlarmStatus   `json:"alarms"`
 	Activities   []Activity      `json:"activities"`
 	Deviations   []string        `json:"deviations"`
+	// Faults are the active faults, oldest first.
+	Faults []faults.Fault `json:"faults"`
 }
 
 // ServiceStatus is one ECS service's counts and scaling bounds.

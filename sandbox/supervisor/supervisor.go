@@ -23,8 +23,8 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
+	"github.com/gameday-sre/gameday/sandbox/faults"
 	"github.com/gameday-sre/gameday/sandbox/state"
-	"github.com/gameday-sre/gameday/sandbox/task"
 )
 
 // Options are what Run needs.
@@ -77,6 +77,7 @@ type sandbox struct {
 	clock     *clock.Scaled
 	log       *slog.Logger
 	regions   []*region // primary first
+	faults    *faults.Registry
 	servers   []*http.Server
 	endpoints Endpoints
 }
@@ -107,7 +108,9 @@ func (s *sandbox) start(o Options) error {
 	p := s.cfg.Platform
 	mux := http.NewServeMux()
 	mux.HandleFunc(StatusPath, s.serveStatus)
-	mux.HandleFunc("POST "+LatencyPath, s.serveLatency)
+	s.faults = faults.NewRegistry(s.clock.Now, s.faultKinds()...)
+	mux.Handle(faults.Path, s.faults.Handler())
+	mux.Handle(faults.Path+"/", s.faults.Handler())
 	var err error
 	if s.endpoints.Control, err = s.serve("control endpoint", mux); err != nil {
 		return err
@@ -204,48 +207,8 @@ func (s *sandbox) serveStatus(w http.ResponseWriter, _ *http.Request) {
 	json.NewEncoder(w).Encode(s.status())
 }
 
-// LatencyPath adds latency to every running task of a service:
-// POST /_sandbox/latency?service=api-service&add=800ms&jitter=50ms, in the
-// primary region unless region= names another; add=0 removes it. Tasks
-// started later run without it.
-const LatencyPath = "/_sandbox/latency"
-
-func (s *sandbox) serveLatency(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	add, err := time.ParseDuration(q.Get("add"))
-	if err != nil {
-		http.Error(w, "add: want a duration such as 800ms", http.StatusBadRequest)
-		return
-	}
-	jitter, _ := time.ParseDuration(q.Get("jitter"))
-	reg := s.primary()
-	if name := q.Get("region"); name != "" {
-		var ok bool
-		if reg, ok = s.region(name); !ok {
-			http.Error(w, fmt.Sprintf("region %q: this sandbox runs %s and %s", name, s.regions[0].name, s.regions[1].name), http.StatusNotFound)
-			return
-		}
-	}
-	service, n := q.Get("service"), 0
-	for _, p := range reg.ecs.Processes() {
-		if p.Service != service || p.URL == "" {
-			continue
-		}
-		if err := task.SetLatency(r.Context(), p.URL, task.Latency{Add: add, Jitter: jitter}); err != nil {
-			http.Error(w, fmt.Sprintf("task %s: %v", p.TaskArn, err), http.StatusBadGateway)
-			return
-		}
-		n++
-	}
-	if n == 0 {
-		http.Error(w, fmt.Sprintf("no running task of service %q in %s", service, reg.name), http.StatusNotFound)
-		return
-	}
-	fmt.Fprintf(w, "latency %s (jitter %s) on %d tasks of %s in %s\n", add, jitter, n, service, reg.name)
-}
-
 func (s *sandbox) status() Status {
-	st := Status{PlatformTime: s.clock.Now(), Clock: s.clock.String(), Endpoints: s.endpoints, Deviations: []string{}}
+	st := Status{PlatformTime: s.clock.Now(), Clock: s.clock.String(), Endpoints: s.endpoints, Deviations: []string{}, Faults: s.faults.Active()}
 	for _, d := range s.cfg.Deviations {
 		st.Deviations = append(st.Deviations, d.String())
 	}
