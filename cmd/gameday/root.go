@@ -50,6 +50,8 @@ configuration error (for example a spec that does not load).`,
 		return fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())
 	})
 	root.AddCommand(newSpecCmd(), newSandboxCmd(), newVersionCmd())
+	root.AddCommand(newCheckCmd())
+	root.AddCommand(newProvisionCmd())
 	return root
 }
 

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
@@ -73,7 +75,11 @@ type Clients struct {
 	ECS         *ecs.Client
 	AutoScaling *applicationautoscaling.Client
 	CloudWatch  *cloudwatch.Client
+	Route53     *route53.Client
+	ElastiCache *elasticache.Client
 	Region      string
+	// Endpoint is the target's endpoint, empty for AWS itself.
+	Endpoint string
 }
 
 // New builds the clients for a target.
@@ -119,6 +125,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	}
 	return &Clients{
 		Region:      cfg.Region,
+		Endpoint:    t.Endpoint,
 		ECS:         ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = endpoint }),
 		AutoScaling: applicationautoscaling.NewFromConfig(cfg, func(o *applicationautoscaling.Options) { o.BaseEndpoint = endpoint }),
 		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
@@ -127,6 +134,8 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 				cwProtocol(o)
 			}
 		}),
+		Route53:     route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = endpoint }),
+		ElastiCache: elasticache.NewFromConfig(cfg, func(o *elasticache.Options) { o.BaseEndpoint = endpoint }),
 	}, nil
 }
 

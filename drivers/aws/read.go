@@ -68,13 +68,24 @@ func (c *Clients) Alarms(ctx context.Context, names ...string) ([]cwtypes.Metric
 	return out, nil
 }
 
-// Services describes ECS services of a cluster.
+// Services describes ECS services of a cluster, with their tags (the
+// runbook's cost allocation tags live on the services). A service that does
+// not exist is left out.
 func (c *Clients) Services(ctx context.Context, cluster string, names ...string) ([]ecstypes.Service, error) {
-	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cluster, Services: names})
+	out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cluster, Services: names, Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 	if err != nil {
 		return nil, fail("ecs DescribeServices", "cluster "+cluster, err)
 	}
 	return out.Services, nil
+}
+
+// TaskDefinition describes one task definition by ARN or family:revision.
+func (c *Clients) TaskDefinition(ctx context.Context, arn string) (*ecstypes.TaskDefinition, error) {
+	out, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &arn})
+	if err != nil {
+		return nil, fail("ecs DescribeTaskDefinition", arn, err)
+	}
+	return out.TaskDefinition, nil
 }
 
 func describeNames(names []string) string {

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	gdaws "github.com/gameday-sre/gameday/drivers/aws"
+	"github.com/gameday-sre/gameday/fixtures/targets"
+	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/suites/compliance"
+	"github.com/gameday-sre/gameday/suites/compliance/rows"
+)
+
+func newCheckCmd() *cobra.Command {
+	var target, specPath, junit string
+	cmd := &cobra.Command{
+		Use:   "check --target NAME|PATH",
+		Short: "Compare a target's deployed configuration with the runbook",
+		Long: `check reads the target's configuration through its AWS APIs (scalable
+targets, scaling policies, scheduled actions, task definitions, tags, alarms,
+Route 53 health checks and failover records, the Redis replication group,
+the dashboard) and judges each runbook row against the spec. It prints a
+drift table: row, expected, actual, verdict.
+
+Rows whose API the target does not serve (its profile's "serves") are
+skipped with that reason, never passed. Row ids are the keys the sandbox's
+--deviate takes (gameday sandbox deviations).
+
+Exit codes: 0 every row passed or was skipped, 1 a row failed or could not
+be read, 2 a usage or configuration error or an unreachable target.`,
+		Example: `  gameday sandbox up && gameday check --target local
+  gameday check --target moto -o json --junit-report reports/out/compliance.xml`,
+		Args: cobra.NoArgs,
+	}
+	format := outputFlag(cmd)
+	cmd.Flags().StringVar(&target, "target", "", "target profile: a name in fixtures/targets or a path")
+	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
+	cmd.Flags().StringVar(&junit, "junit-report", "", "also write a JUnit report to this file")
+	cmd.MarkFlagRequired("target")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		f, err := format()
+		if err != nil {
+			return err
+		}
+		p, profile, clients, err := openTarget(cmd.Context(), specPath, target)
+		if err != nil {
+			return err
+		}
+		started := time.Now()
+		findings, err := compliance.Run(cmd.Context(), clients, p, complianceTarget(profile))
+		if err != nil {
+			return err
+		}
+		if junit != "" {
+			if err := compliance.WriteJUnit(junit, profile.Name, findings, started, time.Now()); err != nil {
+				return err
+			}
+		}
+		out := cmd.OutOrStdout()
+		s := summarize(findings)
+		if f == "json" {
+			err = writeJSON(out, struct {
+				Target   string         `json:"target"`
+				Summary  summary        `json:"summary"`
+				Findings []rows.Finding `json:"findings"`
+			}{profile.Name, s, findings})
+		} else {
+			err = printDrift(out, profile.Name, findings, s)
+		}
+		if err != nil {
+			return err
+		}
+		if s.Failed+s.Errors > 0 {
+			return failed("target %s drifts from the runbook: %d rows failed, %d could not be read", profile.Name, s.Failed, s.Errors)
+		}
+		return nil
+	}
+	return cmd
+}
+
+// openTarget loads the spec and the profile, refuses a target whose
+// account cannot be vouched for, and makes sure the target answers.
+func openTarget(ctx context.Context, specPath, name string) (*spec.Platform, *targets.Profile, *gdaws.Clients, error) {
+	p, err := spec.Load(specPath)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("the spec does not load:\n%w", err)
+	}
+	profile, err := targets.Load(name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if profile.GuardsAccount() {
+		// The caller's account comes from STS GetCallerIdentity, and the STS
+		// client is not a dependency yet: refuse rather than guess.
+		return nil, nil, nil, fmt.Errorf("target %s: a run must first check the caller's account against allowedAccounts, which needs STS GetCallerIdentity (github.com/aws/aws-sdk-go-v2/service/sts is not in go.mod): refusing to run", profile.Name)
+	}
+	clients, err := gdaws.New(ctx, awsTarget(profile))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("target %s: %w", profile.Name, err)
+	}
+	if err := clients.Ping(ctx); err != nil {
+		return nil, nil, nil, fmt.Errorf("target %s: %w", profile.Name, err)
+	}
+	return p, profile, clients, nil
+}
+
+func awsTarget(profile *targets.Profile) gdaws.Target {
+	return gdaws.Target{Endpoint: profile.Endpoints.AWS, Region: profile.Regions.Primary, CloudWatchProtocol: profile.Protocols["cloudwatch"]}
+}
+
+func complianceTarget(profile *targets.Profile) compliance.Target {
+	n := profile.Names
+	return compliance.Target{
+		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone,
+		Names: rows.Names{Cluster: n.Cluster, Services: n.Services, DNS: n.DNS, HealthCheckTag: n.HealthCheckTag, ReplicationGroup: n.ReplicationGroup},
+	}
+}
+
+type summary struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	Errors  int `json:"errors"`
+}
+
+func summarize(findings []rows.Finding) summary {
+	var s summary
+	for _, f := range findings {
+		switch f.Verdict {
+		case rows.Pass:
+			s.Passed++
+		case rows.Fail:
+			s.Failed++
+		case rows.Skip:
+			s.Skipped++
+		case rows.Error:
+			s.Errors++
+		}
+	}
+	return s
+}
+
+// cellWidth keeps the table readable where a row's value is long (a
+// dashboard widget); the full value follows the table for failures, and
+// -o json has it for every row.
+const cellWidth = 60
+
+func cell(s string) string {
+	if r := []rune(s); len(r) > cellWidth {
+		return string(r[:cellWidth-1]) + "…"
+	}
+	return s
+}
+
+// printDrift writes the table, then what each non-passing row needs said:
+// section and resource for a failure, the reason for a skip.
+func printDrift(w io.Writer, target string, findings []rows.Finding, s summary) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROW\tEXPECTED\tACTUAL\tVERDICT")
+	for _, f := range findings {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Row, cell(f.Expected), cell(f.Actual), strings.ToUpper(string(f.Verdict)))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range findings {
+		switch f.Verdict {
+		case rows.Fail, rows.Error:
+			fmt.Fprintf(w, "\n%s %s", strings.ToUpper(string(f.Verdict)), f)
+		case rows.Skip:
+			fmt.Fprintf(w, "\nSKIP %s: %s", f.Row, f.Reason)
+		}
+	}
+	_, err := fmt.Fprintf(w, "\n\ntarget %s: %d passed, %d failed, %d skipped, %d unreadable\n", target, s.Passed, s.Failed, s.Skipped, s.Errors)
+	return err
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/gameday-sre/gameday/fixtures/provision"
+	"github.com/gameday-sre/gameday/spec"
+)
+
+func newProvisionCmd() *cobra.Command {
+	var target, specPath string
+	cmd := &cobra.Command{
+		Use:   "provision --target NAME|PATH",
+		Short: "Write the runbook's configuration into an AWS emulator",
+		Long: `provision applies the runbook's documented configuration, as the spec holds
+it, to the target's AWS-compatible endpoint through the AWS APIs: ECS
+services with their task definitions and cost tags, scalable targets,
+scaling policies, scheduled actions, alarms, the dashboard, the Route 53
+health check and failover records, and the Redis replication group. It
+applies only what the target serves and says what it skipped.
+
+Applying twice changes nothing the second time. It refuses a target that
+is AWS itself (no endpoints.aws): staging is deployed by its owners.`,
+		Example: `  moto_server -p 5000 &
+  gameday provision --target moto && gameday check --target moto`,
+		Args: cobra.NoArgs,
+	}
+	cmd.Flags().StringVar(&target, "target", "", "target profile: a name in fixtures/targets or a path")
+	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
+	cmd.MarkFlagRequired("target")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		p, profile, c, err := openTarget(cmd.Context(), specPath, target)
+		if err != nil {
+			return err
+		}
+		return provision.Apply(cmd.Context(), p, profile, provision.Clients{
+			ECS: c.ECS, AutoScaling: c.AutoScaling, CloudWatch: c.CloudWatch, Route53: c.Route53, ElastiCache: c.ElastiCache,
+		}, cmd.OutOrStdout())
+	}
+	return cmd
+}

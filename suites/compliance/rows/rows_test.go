@@ -1,0 +1,289 @@
+package rows_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	gdaws "github.com/gameday-sre/gameday/drivers/aws"
+	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/suites/compliance/rows"
+)
+
+func platform(t *testing.T) *spec.Platform {
+	t.Helper()
+	p, err := spec.Load("../../../fixtures/spec/platform.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// compliant is a target configured exactly as the spec says, built the way
+// AWS would return it (pointers, trailing dots, defaults left unset).
+func compliant(p *spec.Platform, n rows.Names) *rows.Observed {
+	o := &rows.Observed{TaskDefinitions: map[string]ecstypes.TaskDefinition{}, Dashboards: map[string]string{}}
+	for _, s := range p.Services {
+		rid := n.ResourceID(p, s)
+		o.ScalableTargets = append(o.ScalableTargets, aastypes.ScalableTarget{ResourceId: sdk.String(rid), ScalableDimension: aastypes.ScalableDimensionECSServiceDesiredCount,
+			MinCapacity: sdk.Int32(int32(s.ScalableTarget.MinCapacity)), MaxCapacity: sdk.Int32(int32(s.ScalableTarget.MaxCapacity))})
+		for _, pol := range s.Policies {
+			c := &aastypes.TargetTrackingScalingPolicyConfiguration{TargetValue: sdk.Float64(pol.TargetValue),
+				ScaleOutCooldown: sdk.Int32(int32(pol.ScaleOutCooldown.Seconds())), ScaleInCooldown: sdk.Int32(int32(pol.ScaleInCooldown.Seconds()))}
+			if pol.PredefinedMetric != "" {
+				c.PredefinedMetricSpecification = &aastypes.PredefinedMetricSpecification{PredefinedMetricType: aastypes.MetricType(pol.PredefinedMetric)}
+			}
+			if m := pol.CustomizedMetric; m != nil {
+				cm := &aastypes.CustomizedMetricSpecification{MetricName: sdk.String(m.MetricName), Namespace: sdk.String(m.Namespace), Statistic: aastypes.MetricStatistic(m.Statistic), Unit: sdk.String(m.Unit)}
+				for _, d := range m.Dimensions {
+					cm.Dimensions = append(cm.Dimensions, aastypes.MetricDimension{Name: sdk.String(d.Name), Value: sdk.String(d.Value)})
+				}
+				c.CustomizedMetricSpecification = cm
+			}
+			o.ScalingPolicies = append(o.ScalingPolicies, aastypes.ScalingPolicy{ResourceId: sdk.String(rid), PolicyName: sdk.String(pol.Name),
+				PolicyType: aastypes.PolicyType(pol.Type), TargetTrackingScalingPolicyConfiguration: c})
+		}
+		arn := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + s.ECSService + ":1"
+		svc := ecstypes.Service{ServiceName: sdk.String(n.ServiceOf(s)), TaskDefinition: sdk.String(arn)}
+		for _, tag := range p.CostAllocationTags.Tags {
+			svc.Tags = append(svc.Tags, ecstypes.Tag{Key: sdk.String(tag.Key), Value: sdk.String(tag.Value)})
+		}
+		o.Services = append(o.Services, svc)
+		o.TaskDefinitions[arn] = ecstypes.TaskDefinition{Cpu: sdk.String(strconv.Itoa(int(s.Allocation.VCPU * 1024))), Memory: sdk.String(strconv.Itoa(int(s.Allocation.MemoryGiB * 1024)))}
+	}
+	for _, a := range p.ScheduledActions {
+		for _, s := range p.Services {
+			if s.ID == a.Service {
+				o.ScheduledActions = append(o.ScheduledActions, aastypes.ScheduledAction{ResourceId: sdk.String(n.ResourceID(p, s)), ScheduledActionName: sdk.String(a.Name),
+					Schedule: sdk.String(a.Schedule.String()), ScalableTargetAction: &aastypes.ScalableTargetAction{MinCapacity: sdk.Int32(int32(a.MinCapacity)), MaxCapacity: sdk.Int32(int32(a.MaxCapacity))}})
+			}
+		}
+	}
+	for _, a := range p.Alarms {
+		m := cwtypes.MetricAlarm{AlarmName: sdk.String(a.Name), MetricName: sdk.String(a.MetricName), Namespace: sdk.String(a.Namespace),
+			Statistic: cwtypes.Statistic(a.Statistic), Period: sdk.Int32(int32(a.Period.Seconds())), Threshold: sdk.Float64(a.Threshold),
+			ComparisonOperator: cwtypes.ComparisonOperator(a.Comparison), EvaluationPeriods: sdk.Int32(int32(a.EvaluationPeriods)), AlarmActions: a.AlarmActions}
+		if a.ExtendedStatistic != "" {
+			m.ExtendedStatistic = sdk.String(a.ExtendedStatistic)
+		}
+		for _, d := range slices.Backward(a.Dimensions) {
+			m.Dimensions = append(m.Dimensions, cwtypes.Dimension{Name: sdk.String(d.Name), Value: sdk.String(d.Value)})
+		}
+		o.Alarms = append(o.Alarms, m)
+	}
+	ids := map[string]string{}
+	for _, hc := range p.Route53.HealthChecks {
+		ids[hc.ID] = "hc-" + hc.ID
+		o.HealthChecks = append(o.HealthChecks, gdaws.HealthCheck{Tags: map[string]string{"Name": hc.ID}, HealthCheck: r53types.HealthCheck{Id: sdk.String(ids[hc.ID]),
+			HealthCheckConfig: &r53types.HealthCheckConfig{Type: r53types.HealthCheckType(hc.Type), Port: sdk.Int32(int32(hc.Port)), ResourcePath: sdk.String(hc.ResourcePath),
+				FullyQualifiedDomainName: sdk.String(hc.FQDN), RequestInterval: sdk.Int32(int32(hc.RequestInterval.Seconds())), FailureThreshold: sdk.Int32(int32(hc.FailureThreshold))}}})
+	}
+	for _, r := range p.Route53.FailoverRecords {
+		rr := r53types.ResourceRecordSet{Name: sdk.String(r.Name + "."), Type: r53types.RRType(r.Type), SetIdentifier: sdk.String(r.SetIdentifier), Failover: r53types.ResourceRecordSetFailover(r.Failover)}
+		if r.HealthCheck != "" {
+			rr.HealthCheckId = sdk.String(ids[r.HealthCheck])
+		}
+		if r.Alias != nil {
+			rr.AliasTarget = &r53types.AliasTarget{EvaluateTargetHealth: r.Alias.EvaluateTargetHealth}
+		}
+		o.RecordSets = append(o.RecordSets, rr)
+	}
+	o.ReplicationGroup = &ectypes.ReplicationGroup{MemberClusters: make([]string, p.DataTier.Cache.Baseline.MinNodes), ClusterEnabled: sdk.Bool(true),
+		GlobalReplicationGroupInfo: &ectypes.GlobalReplicationGroupInfo{GlobalReplicationGroupId: sdk.String("ldgnf-main-cache")}}
+	type metric []string
+	var widgets []map[string]any
+	for _, w := range p.Dashboard.Widgets {
+		var ms []metric
+		for _, m := range w.Metrics {
+			mm := metric{m.Namespace, m.MetricName}
+			for _, d := range m.Dimensions {
+				mm = append(mm, d.Name, d.Value)
+			}
+			ms = append(ms, mm)
+		}
+		widgets = append(widgets, map[string]any{"type": "metric", "x": w.Position.X, "y": w.Position.Y, "width": w.Position.Width, "height": w.Position.Height,
+			"properties": map[string]any{"title": w.Title, "region": w.Region, "period": w.Period.Seconds(), "stat": w.Stat, "metrics": ms}})
+	}
+	body, _ := json.Marshal(map[string]any{"widgets": widgets})
+	o.Dashboards[p.Dashboard.Name] = string(body)
+	return o
+}
+
+func judgeAll(p *spec.Platform, n rows.Names, o *rows.Observed) map[rows.Verdict][]string {
+	out := map[rows.Verdict][]string{}
+	for _, r := range rows.Rows(p, n) {
+		f := r.Judge(o)
+		out[f.Verdict] = append(out[f.Verdict], f.Row)
+	}
+	return out
+}
+
+func TestACompliantTargetPasses(t *testing.T) {
+	p := platform(t)
+	for _, n := range []rows.Names{{}, {HealthCheckTag: "Name"}} {
+		got := judgeAll(p, n, compliant(p, n))
+		if len(got[rows.Fail]) > 0 || len(got[rows.Error]) > 0 {
+			t.Errorf("names %+v: failing rows %v", n, got[rows.Fail])
+		}
+		want := []string{"budget.AI-Service-Monthly"}
+		if !slices.Equal(got[rows.Skip], want) {
+			t.Errorf("names %+v: skipped %v, want only %v", n, got[rows.Skip], want)
+		}
+	}
+}
+
+func TestRowIDsAreUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range rows.Rows(platform(t), rows.Names{}) {
+		if seen[r.ID] {
+			t.Errorf("row id %s twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Section == "" || r.Needs == "" || r.Expected == "" {
+			t.Errorf("row %s lacks a section, capability or expectation: %+v", r.ID, r)
+		}
+	}
+}
+
+// Each drift makes exactly its own row fail; rows about a missing resource
+// skip rather than fail with it. The ids are the sandbox's deviation keys.
+func TestEachDriftFailsExactlyItsRow(t *testing.T) {
+	p := platform(t)
+	tests := []struct {
+		row      string
+		drift    func(o *rows.Observed)
+		actual   string
+		skipped  []string
+		resource string
+	}{
+		{"frontend.minCapacity", func(o *rows.Observed) { o.ScalableTargets[0].MinCapacity = sdk.Int32(1) }, "1", nil, "service/main-cluster/frontend-service"},
+		{"ai.maxCapacity", func(o *rows.Observed) { o.ScalableTargets[2].MaxCapacity = sdk.Int32(40) }, "40", nil, "service/main-cluster/ai-service"},
+		{"frontend.targetValue", func(o *rows.Observed) {
+			o.ScalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue = sdk.Float64(50)
+		}, "50", nil, ""},
+		{"ai.scaleInCooldown", func(o *rows.Observed) {
+			o.ScalingPolicies[1].TargetTrackingScalingPolicyConfiguration.ScaleInCooldown = nil
+		}, "300s", nil, ""},
+		{"frontend.scaleOutCooldown", func(o *rows.Observed) {
+			o.ScalingPolicies[0].TargetTrackingScalingPolicyConfiguration.ScaleOutCooldown = sdk.Int32(60)
+		}, "60s", nil, ""},
+		{"ai.metric", func(o *rows.Observed) {
+			o.ScalingPolicies[1].TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Statistic = aastypes.MetricStatisticMaximum
+		}, "AIWritingEnhancement/AIServiceQueueDepth ServiceName=ai-service Maximum Count", nil, ""},
+		{"ai.policy", func(o *rows.Observed) { o.ScalingPolicies = o.ScalingPolicies[:1] }, "absent",
+			[]string{"ai.metric", "ai.targetValue", "ai.scaleOutCooldown", "ai.scaleInCooldown"}, "service/main-cluster/ai-service policy queue-depth-scaling-policy"},
+		{"scheduled.business-hours-scaling.schedule", func(o *rows.Observed) { o.ScheduledActions[0].Schedule = sdk.String("cron(0 9 ? * MON-FRI *)") }, "cron(0 9 ? * MON-FRI *)", nil, ""},
+		{"scheduled.night-hours-scaling.timezone", func(o *rows.Observed) { o.ScheduledActions[1].Timezone = sdk.String("Europe/Berlin") }, "Europe/Berlin", nil, ""},
+		{"scheduled.night-hours-scaling", func(o *rows.Observed) { o.ScheduledActions = o.ScheduledActions[:1] }, "absent",
+			[]string{"scheduled.night-hours-scaling.schedule", "scheduled.night-hours-scaling.timezone", "scheduled.night-hours-scaling.minCapacity", "scheduled.night-hours-scaling.maxCapacity"}, ""},
+		{"alarm.APILatencyHigh.statistic", func(o *rows.Observed) {
+			o.Alarms[1].ExtendedStatistic = nil
+			o.Alarms[1].Statistic = cwtypes.StatisticAverage
+		}, "Average", nil, "alarm APILatencyHigh"},
+		{"alarm.APILatencyHigh.threshold", func(o *rows.Observed) { o.Alarms[1].Threshold = sdk.Float64(500) }, "500", nil, ""},
+		{"alarm.AutoScalingFailure.period", func(o *rows.Observed) { o.Alarms[0].Period = sdk.Int32(60) }, "60s", nil, ""},
+		{"alarm.AutoScalingFailure.actions", func(o *rows.Observed) { o.Alarms[0].AlarmActions = nil }, "(no actions)", nil, ""},
+		{"alarm.APILatencyHigh.datapointsToAlarm", func(o *rows.Observed) { o.Alarms[1].DatapointsToAlarm = sdk.Int32(2) }, "2", nil, ""},
+		{"alarm.APILatencyHigh.dimensions", func(o *rows.Observed) { o.Alarms[1].Dimensions = nil }, "(no dimensions)", nil, ""},
+		{"api.cpu", func(o *rows.Observed) {
+			td := o.TaskDefinitions[*o.Services[1].TaskDefinition]
+			td.Cpu = sdk.String("2048")
+			o.TaskDefinitions[*o.Services[1].TaskDefinition] = td
+		}, "2048", nil, ""},
+		{"ai.tags", func(o *rows.Observed) { o.Services[2].Tags = o.Services[2].Tags[:1] }, "CostCenter=AIProcessing, Feature=(none)", nil, ""},
+		{"healthcheck.primary.failureThreshold", func(o *rows.Observed) { o.HealthChecks[0].HealthCheckConfig.FailureThreshold = sdk.Int32(5) }, "5", nil, ""},
+		{"healthcheck.primary.requestInterval", func(o *rows.Observed) { o.HealthChecks[0].HealthCheckConfig.RequestInterval = sdk.Int32(10) }, "10s", nil, ""},
+		{"failover.Primary.healthCheck", func(o *rows.Observed) { o.RecordSets[0].HealthCheckId = nil }, "no health check", nil, ""},
+		{"failover.Secondary.role", func(o *rows.Observed) { o.RecordSets[1].Failover = r53types.ResourceRecordSetFailoverPrimary }, "PRIMARY", nil, "A api.example.com. set Secondary"},
+		{"cache.nodes", func(o *rows.Observed) { o.ReplicationGroup.MemberClusters = o.ReplicationGroup.MemberClusters[:1] }, "1 nodes", nil, ""},
+		{"cache.crossRegion", func(o *rows.Observed) { o.ReplicationGroup.GlobalReplicationGroupInfo = nil }, "no global datastore", nil, ""},
+		{"dashboard.ScalingActivities.ai-service-queue-depth", func(o *rows.Observed) {
+			o.Dashboards["ScalingActivities"] = strings.Replace(o.Dashboards["ScalingActivities"], `"period":60`, `"period":300`, 1)
+		}, "12x6 at (0,6), us-east-1, 300s Average: AIWritingEnhancement AIServiceQueueDepth ServiceName=ai-service", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.row, func(t *testing.T) {
+			o := compliant(p, rows.Names{})
+			tt.drift(o)
+			var failed, skipped []rows.Finding
+			for _, r := range rows.Rows(p, rows.Names{}) {
+				switch f := r.Judge(o); f.Verdict {
+				case rows.Fail, rows.Error:
+					failed = append(failed, f)
+				case rows.Skip:
+					if f.Row != "budget.AI-Service-Monthly" {
+						skipped = append(skipped, f)
+					}
+				}
+			}
+			if len(failed) != 1 || failed[0].Row != tt.row {
+				t.Fatalf("failed rows %+v, want exactly %s", failed, tt.row)
+			}
+			f := failed[0]
+			if f.Actual != tt.actual || f.Section == "" || f.Expected == "" || !strings.Contains(f.String(), f.Section) {
+				t.Errorf("finding %+v: want actual %q, a section and an expectation", f, tt.actual)
+			}
+			if tt.resource != "" && f.Resource != tt.resource {
+				t.Errorf("resource %q, want %q", f.Resource, tt.resource)
+			}
+			var skippedIDs []string
+			for _, s := range skipped {
+				skippedIDs = append(skippedIDs, s.Row)
+				if !strings.Contains(s.Reason, "see row "+tt.row) {
+					t.Errorf("skip of %s says %q, not which row to see", s.Row, s.Reason)
+				}
+			}
+			if !slices.Equal(skippedIDs, tt.skipped) {
+				t.Errorf("skipped %v, want %v", skippedIDs, tt.skipped)
+			}
+		})
+	}
+}
+
+func TestTargetNames(t *testing.T) {
+	p := platform(t)
+	n := rows.Names{Cluster: "prod", Services: map[string]string{"api": "api-v2"}, DNS: map[string]string{"api.example.com": "api.corp.test", "api-primary.example.com": "api-east.corp.test"}}
+	o := compliant(p, n)
+	for i := range o.RecordSets {
+		o.RecordSets[i].Name = sdk.String("API.corp.test")
+	}
+	o.HealthChecks[0].HealthCheckConfig.FullyQualifiedDomainName = sdk.String("api-east.corp.test")
+	got := judgeAll(p, n, o)
+	if len(got[rows.Fail]) > 0 {
+		t.Errorf("renamed resources fail: %v", got[rows.Fail])
+	}
+	for _, r := range rows.Rows(p, n) {
+		if r.ID == "api.minCapacity" && r.Resource != "service/prod/api-v2" {
+			t.Errorf("api resource %q", r.Resource)
+		}
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	tests := []struct {
+		serves []string
+		want   string
+	}{
+		{[]string{"ecs", "application-autoscaling", "cloudwatch", "route53", "elasticache", "elasticache-global-datastore", "budgets"}, ""},
+		{[]string{"ecs", "autoscaling"}, `serves "autoscaling": not a capability`},
+	}
+	for _, tt := range tests {
+		err := rows.CheckCapabilities(tt.serves)
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("CheckCapabilities(%v) = %v, want %q", tt.serves, err, tt.want)
+		}
+	}
+	r := rows.Rows(platform(t), rows.Names{})[0]
+	if f := r.NotServed("localstack"); f.Verdict != rows.Skip || f.Reason != "requires application-autoscaling (target localstack does not serve it)" {
+		t.Errorf("NotServed = %+v", f)
+	}
+}
