@@ -327,6 +327,11 @@ func (c *ControlPlane) startDelay(serviceName string) time.Duration {
 	return c.cfg.StartDelay
 }
 
+// ListClusters lists the region's one cluster.
+func (c *ControlPlane) ListClusters() ListClustersOutput {
+	return ListClustersOutput{ClusterArns: []string{c.arn}}
+}
+
 // DescribeClusters reports this cluster, if named (or if none is named and
 // it is the default cluster); every other name is a failure.
 func (c *ControlPlane) DescribeClusters(in DescribeClustersInput) (DescribeClustersOutput, error) {

@@ -31,6 +31,7 @@ type service struct {
 	tasks       []*task        // in launch order, stopped ones until pruned
 	steady      bool
 	createdAt   time.Time
+	tags        []Tag
 }
 
 type deployment struct {
@@ -119,6 +120,7 @@ func (c *ControlPlane) CreateService(in CreateServiceInput) (Service, error) {
 		loadBalancers: slices.Clone(in.LoadBalancers),
 		deployCfg:     dc,
 		createdAt:     c.clock.Now(),
+		tags:          slices.Clone(in.Tags),
 	}
 	s.deployments = []*deployment{c.newDeploymentLocked(td)}
 	c.services[s.name] = s
@@ -185,7 +187,11 @@ func (c *ControlPlane) DescribeServices(in DescribeServicesInput) (DescribeServi
 			out.Failures = append(out.Failures, Failure{Arn: arn, Reason: "MISSING"})
 			continue
 		}
-		out.Services = append(out.Services, c.describeServiceLocked(s))
+		d := c.describeServiceLocked(s)
+		if slices.Contains(in.Include, "TAGS") {
+			d.Tags = slices.Clone(s.tags)
+		}
+		out.Services = append(out.Services, d)
 	}
 	return out, nil
 }

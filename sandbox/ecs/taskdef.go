@@ -109,6 +109,17 @@ func (c *ControlPlane) RegisterTaskDefinition(in RegisterTaskDefinitionInput) (T
 	return *td, nil
 }
 
+// DescribeTaskDefinition reports a registered task definition.
+func (c *ControlPlane) DescribeTaskDefinition(in DescribeTaskDefinitionInput) (DescribeTaskDefinitionOutput, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	td, err := c.taskDefinitionLocked(in.TaskDefinition)
+	if err != nil {
+		return DescribeTaskDefinitionOutput{}, err
+	}
+	return DescribeTaskDefinitionOutput{TaskDefinition: *td}, nil
+}
+
 // taskDefinitionLocked resolves family, family:revision or an ARN.
 func (c *ControlPlane) taskDefinitionLocked(ref string) (*TaskDefinition, *Error) {
 	name := ref

@@ -99,6 +99,15 @@ type CreateServiceInput struct {
 	LaunchType              string
 	LoadBalancers           []LoadBalancer
 	DeploymentConfiguration *DeploymentConfiguration
+	// Tags are the service's resource tags, such as the runbook's cost
+	// allocation tags.
+	Tags []Tag
+}
+
+// Tag is a resource tag.
+type Tag struct {
+	Key   string
+	Value string
 }
 
 // UpdateServiceInput changes a service; nil and empty members are left as
@@ -155,6 +164,8 @@ type Service struct {
 	// Events are newest first, at most MaxServiceEvents.
 	Events    []ServiceEvent
 	CreatedAt time.Time
+	// Tags are reported only when DescribeServices asks for TAGS.
+	Tags []Tag
 }
 
 // Failure names a resource a Describe call did not find.
@@ -167,6 +178,25 @@ type Failure struct {
 type DescribeServicesInput struct {
 	Cluster  string
 	Services []string
+	// Include TAGS to have each service's tags reported.
+	Include []string
+}
+
+// DescribeTaskDefinitionInput names a task definition: family,
+// family:revision or an ARN.
+type DescribeTaskDefinitionInput struct {
+	TaskDefinition string
+}
+
+// DescribeTaskDefinitionOutput is the task definition found.
+type DescribeTaskDefinitionOutput struct {
+	TaskDefinition TaskDefinition
+}
+
+// ListClustersOutput lists the cluster ARNs of the region: one, as the
+// sandbox runs one cluster per region.
+type ListClustersOutput struct {
+	ClusterArns []string
 }
 
 // DescribeServicesOutput holds the services found and failures for the

@@ -23,6 +23,12 @@ var ecsOperations = map[string]operation{
 	"StopTask":      wrap("task", func(r Region) func(ecs.StopTaskInput) (ecs.Task, error) { return r.ECS.StopTask }),
 	"CreateService": wrap("service", func(r Region) func(ecs.CreateServiceInput) (ecs.Service, error) { return r.ECS.CreateService }),
 	"UpdateService": wrap("service", func(r Region) func(ecs.UpdateServiceInput) (ecs.Service, error) { return r.ECS.UpdateService }),
+	"DescribeTaskDefinition": call(func(r Region) func(ecs.DescribeTaskDefinitionInput) (ecs.DescribeTaskDefinitionOutput, error) {
+		return r.ECS.DescribeTaskDefinition
+	}),
+	"ListClusters": call(func(r Region) func(struct{}) (ecs.ListClustersOutput, error) {
+		return func(struct{}) (ecs.ListClustersOutput, error) { return r.ECS.ListClusters(), nil }
+	}),
 	"RegisterTaskDefinition": wrap("taskDefinition", func(r Region) func(ecs.RegisterTaskDefinitionInput) (ecs.TaskDefinition, error) {
 		return r.ECS.RegisterTaskDefinition
 	}),

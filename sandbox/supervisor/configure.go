@@ -39,6 +39,13 @@ func (r *region) configure(cfg *config.Sandbox) error {
 			return fmt.Errorf("scheduled action %s: %w", a.Name, err)
 		}
 	}
+	body, err := p.Dashboard.Body()
+	if err != nil {
+		return err
+	}
+	if _, err := r.cw.PutDashboard(cloudwatch.PutDashboardInput{DashboardName: p.Dashboard.Name, DashboardBody: body}); err != nil {
+		return fmt.Errorf("dashboard %s: %w", p.Dashboard.Name, err)
+	}
 	for _, a := range p.Alarms {
 		if slices.Contains(cfg.Absent.Alarms, a.Name) {
 			continue
@@ -64,10 +71,15 @@ func (r *region) createService(p *spec.Platform, svc spec.Service) error {
 	}
 	tg, _ := r.balancer.TargetGroupARN(svc.TargetGroup)
 	desired := svc.ScalableTarget.MinCapacity
+	var tags []ecs.Tag
+	for _, t := range p.CostAllocationTags.Tags {
+		tags = append(tags, ecs.Tag{Key: t.Key, Value: t.Value})
+	}
 	_, err = r.ecs.CreateService(ecs.CreateServiceInput{
 		Cluster: p.Cluster, ServiceName: svc.ECSService, TaskDefinition: td.TaskDefinitionArn,
 		DesiredCount: &desired, LaunchType: "FARGATE",
 		LoadBalancers: []ecs.LoadBalancer{{TargetGroupArn: tg, ContainerName: svc.ID, ContainerPort: 8080}},
+		Tags:          tags,
 	})
 	return err
 }
