@@ -66,8 +66,9 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Handle registers h for a service: ServiceECS,
-// ServiceApplicationAutoScaling or ServiceCloudWatch. It panics on another
-// name, a bug to catch at start. A later call replaces the handler.
+// ServiceApplicationAutoScaling, ServiceCloudWatch or ServiceRoute53. It
+// panics on another name, a bug to catch at start. A later call replaces
+// the handler.
 func (s *Server) Handle(service string, h Handler) {
 	if services[service] == nil {
 		panic(fmt.Sprintf("awsapi: unknown service %q", service))
@@ -102,6 +103,9 @@ type call struct {
 
 // codecFor picks the protocol of r, nil when it speaks none of them.
 func codecFor(r *http.Request) codec {
+	if a := restAPIFor(r); a != nil {
+		return restXMLCodec{a}
+	}
 	switch {
 	case r.Header.Get(smithyProtocolHeader) == rpcV2CBOR:
 		return cborCodec{}

@@ -95,6 +95,7 @@ var commonErrors = errorTable(
 // 2014-11-13, application-autoscaling 2016-02-06, monitoring 2010-08-01);
 // errors not listed are client errors with status 400.
 var services = map[string]*service{
+	ServiceRoute53: route53Service,
 	ServiceECS: {
 		name:        ServiceECS,
 		namespace:   "com.amazonaws.ecs",

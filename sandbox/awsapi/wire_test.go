@@ -345,9 +345,9 @@ func TestNilErrorPointer(t *testing.T) {
 
 func TestHandleUnknownServicePanics(t *testing.T) {
 	defer func() {
-		if p := recover(); p != `awsapi: unknown service "route53"` {
+		if p := recover(); p != `awsapi: unknown service "sqs"` {
 			t.Errorf("recovered %v", p)
 		}
 	}()
-	NewServer().Handle("route53", wireOutput)
+	NewServer().Handle("sqs", wireOutput)
 }
