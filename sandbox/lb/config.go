@@ -1,6 +1,7 @@
 package lb
 
 import (
+	"crypto/tls"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -53,7 +54,11 @@ type Config struct {
 	// Addr is the address to listen on, such as 127.0.1.1:8080; port 0
 	// picks a free port, which is kept for as long as the load balancer
 	// lives, across SetDown(Refuse) and back.
-	Addr         string
+	Addr string
+	// HTTPSAddr, if set, is a second listener that speaks HTTPS with TLS,
+	// as an ALB's port 443 listener does.
+	HTTPSAddr    string
+	TLS          *tls.Config
 	TargetGroups []TargetGroupConfig
 	// Rules are tried in order; the first whose pattern matches the path
 	// forwards the request to its target group.
@@ -151,6 +156,9 @@ func (c *Config) validate() error {
 	}
 	if c.Addr == "" {
 		return fmt.Errorf("load balancer %s: no listen address", c.Name)
+	}
+	if (c.HTTPSAddr == "") != (c.TLS == nil) {
+		return fmt.Errorf("load balancer %s: an HTTPS listener needs both an address and a TLS configuration", c.Name)
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("load balancer %s: idle timeout %s is negative", c.Name, c.IdleTimeout)

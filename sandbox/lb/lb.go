@@ -2,6 +2,7 @@ package lb
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,11 +64,11 @@ type LoadBalancer struct {
 	proxy     *httputil.ReverseProxy
 	transport *http.Transport
 	checker   *http.Client
-	addr      string // the address listened on, port resolved
+	// listeners are the HTTP listener, then the HTTPS one if configured.
+	listeners []*listener
 
 	mu   sync.Mutex
 	mode DownMode
-	srv  *http.Server // nil while refusing or after Close
 	// released is closed when a blackhole ends, to let go of the requests
 	// it holds.
 	released chan struct{}
@@ -76,6 +77,13 @@ type LoadBalancer struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+}
+
+// listener is one address the load balancer answers on.
+type listener struct {
+	addr string // port resolved
+	tls  *tls.Config
+	srv  *http.Server // nil while refusing or after Close
 }
 
 type rule struct {
@@ -147,13 +155,17 @@ func New(cfg Config, c clock.Clock, sink MetricSink, opts ...Option) (*LoadBalan
 		// A redirect is an answer: its code is matched like any other.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		l.cancel()
-		return nil, fmt.Errorf("load balancer %s: listen on %s: %w", cfg.Name, cfg.Addr, err)
+	l.listeners = []*listener{{addr: cfg.Addr}}
+	if cfg.HTTPSAddr != "" {
+		l.listeners = append(l.listeners, &listener{addr: cfg.HTTPSAddr, tls: cfg.TLS})
 	}
-	l.addr = ln.Addr().String()
-	l.serveLocked(ln)
+	for _, li := range l.listeners {
+		if err := l.listenLocked(li); err != nil {
+			l.closeListenersLocked()
+			l.cancel()
+			return nil, err
+		}
+	}
 	for _, g := range l.groups {
 		l.wg.Go(g.healthLoop)
 	}
@@ -163,9 +175,19 @@ func New(cfg Config, c clock.Clock, sink MetricSink, opts ...Option) (*LoadBalan
 	return l, nil
 }
 
-// serveLocked serves on ln with a fresh server: a closed http.Server
-// cannot serve again. It requires l.mu, or that l is not yet shared.
-func (l *LoadBalancer) serveLocked(ln net.Listener) {
+// listenLocked listens on li's address and serves there with a fresh
+// server: a closed http.Server cannot serve again. Its port, once
+// resolved, is kept, so that coming back up keeps the address. It requires
+// l.mu, or that l is not yet shared.
+func (l *LoadBalancer) listenLocked(li *listener) error {
+	ln, err := net.Listen("tcp", li.addr)
+	if err != nil {
+		return fmt.Errorf("load balancer %s: listen on %s: %w", l.cfg.Name, li.addr, err)
+	}
+	li.addr = ln.Addr().String()
+	if li.tls != nil {
+		ln = tls.NewListener(ln, li.tls)
+	}
 	srv := &http.Server{
 		Handler:           l,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -174,18 +196,35 @@ func (l *LoadBalancer) serveLocked(ln net.Listener) {
 		IdleTimeout: l.cfg.IdleTimeout,
 		ErrorLog:    slog.NewLogLogger(l.log.Handler(), slog.LevelWarn),
 	}
-	l.srv = srv
+	li.srv = srv
 	l.wg.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			l.log.Warn("load balancer stopped serving", "lb", l.cfg.Name, "err", err)
+			l.log.Warn("load balancer stopped serving", "lb", l.cfg.Name, "addr", li.addr, "err", err)
 		}
 	})
+	return nil
+}
+
+// closeListenersLocked stops every listener; Close, unlike Shutdown, also
+// cuts connections that are busy.
+func (l *LoadBalancer) closeListenersLocked() error {
+	var errs []error
+	for _, li := range l.listeners {
+		if li.srv != nil {
+			errs = append(errs, li.srv.Close())
+			li.srv = nil
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // String describes the load balancer's configuration for reports.
 func (l *LoadBalancer) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "load balancer %s on %s, idle timeout %s (real time)", l.dimension, l.addr, l.cfg.IdleTimeout)
+	fmt.Fprintf(&b, "load balancer %s on %s, idle timeout %s (real time)", l.dimension, l.Addr(), l.cfg.IdleTimeout)
+	if a := l.HTTPSAddr(); a != "" {
+		fmt.Fprintf(&b, ", HTTPS on %s", a)
+	}
 	for _, r := range l.rules {
 		fmt.Fprintf(&b, "; %s -> %s", r.pattern, r.group.cfg.Name)
 	}
@@ -202,10 +241,18 @@ func (l *LoadBalancer) String() string {
 func (l *LoadBalancer) Name() string { return l.cfg.Name }
 
 // Addr is the address it listens on, such as 127.0.0.1:41234.
-func (l *LoadBalancer) Addr() string { return l.addr }
+func (l *LoadBalancer) Addr() string { return l.listeners[0].addr }
+
+// HTTPSAddr is the address of its HTTPS listener, "" if it has none.
+func (l *LoadBalancer) HTTPSAddr() string {
+	if len(l.listeners) < 2 {
+		return ""
+	}
+	return l.listeners[1].addr
+}
 
 // URL is its base URL, such as http://127.0.0.1:41234.
-func (l *LoadBalancer) URL() string { return "http://" + l.addr }
+func (l *LoadBalancer) URL() string { return "http://" + l.Addr() }
 
 // ARN is the load balancer's ARN.
 func (l *LoadBalancer) ARN() string {
@@ -318,17 +365,17 @@ func (l *LoadBalancer) SetDown(mode DownMode) error {
 	}
 	switch mode {
 	case Refuse:
-		// Close, unlike Shutdown, also cuts connections that are busy.
-		l.srv.Close()
-		l.srv = nil
+		l.closeListenersLocked()
 	case Up, Blackhole:
-		if l.srv == nil {
-			ln, err := net.Listen("tcp", l.addr)
-			if err != nil {
-				l.mode = Refuse
-				return fmt.Errorf("load balancer %s: listen again on %s: %w", l.cfg.Name, l.addr, err)
+		for _, li := range l.listeners {
+			if li.srv != nil {
+				continue
 			}
-			l.serveLocked(ln)
+			if err := l.listenLocked(li); err != nil {
+				l.closeListenersLocked()
+				l.mode = Refuse
+				return fmt.Errorf("coming back up: %w", err)
+			}
 		}
 		if mode == Blackhole {
 			l.released = make(chan struct{})
@@ -353,11 +400,7 @@ func (l *LoadBalancer) Close() error {
 		close(l.released)
 		l.released = nil
 	}
-	var err error
-	if l.srv != nil {
-		err = l.srv.Close()
-		l.srv = nil
-	}
+	err := l.closeListenersLocked()
 	l.mu.Unlock()
 	l.cancel()
 	l.wg.Wait()

@@ -2,6 +2,7 @@ package lb
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/tlscert"
 )
 
 func TestRoundRobinOverThreeTargets(t *testing.T) {
@@ -388,5 +391,42 @@ func TestMatchPath(t *testing.T) {
 		if got := matchPath(c.pattern, c.path); got != c.want {
 			t.Errorf("matchPath(%q, %q) = %v, want %v", c.pattern, c.path, got, c.want)
 		}
+	}
+}
+
+// An HTTPS listener serves the same routes with TLS and goes down and up
+// with the HTTP one, keeping its address.
+func TestHTTPSListenerFollowsTheFaultHook(t *testing.T) {
+	cfg, err := tlscert.SelfSigned("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := startLB(t, nil, func(c *Config) { c.HTTPSAddr, c.TLS = "127.0.0.1:0", cfg })
+	arn := groupARN(t, l, "tg-frontend")
+	_, a := backend(t, "a", nil)
+	if err := l.RegisterTargets(arn, a); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, l, arn, a, StateHealthy)
+	client := &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	url := "https://" + l.HTTPSAddr()
+	if code, body := get(t, client, url, "/"); code != http.StatusOK || body != "a" {
+		t.Fatalf("https up: %d %q", code, body)
+	}
+	addr := l.HTTPSAddr()
+	if err := l.SetDown(Refuse); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Get(url + "/"); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("https with the load balancer down: %v, want connection refused", err)
+	}
+	if err := l.SetDown(Up); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := get(t, client, url, "/"); code != http.StatusOK || l.HTTPSAddr() != addr {
+		t.Errorf("https back up: %d on %s, want 200 on %s", code, l.HTTPSAddr(), addr)
+	}
+	if _, err := New(Config{Name: "half", Addr: "127.0.0.1:0", HTTPSAddr: "127.0.0.1:0"}, nil, nil); err == nil {
+		t.Error("an HTTPS address without a TLS configuration was accepted")
 	}
 }
