@@ -221,6 +221,9 @@ func tail(path string, n int) string {
 
 func printEndpoints(w io.Writer, eps supervisor.Endpoints) {
 	fmt.Fprintf(w, "  AWS endpoint:  %s\n", eps.AWS)
+	if eps.DNS != "" {
+		fmt.Fprintf(w, "  DNS server:    %s (UDP and TCP)\n", eps.DNS)
+	}
 	for _, region := range slices.Sorted(maps.Keys(eps.LoadBalancers)) {
 		fmt.Fprintf(w, "  load balancer: %s (%s)\n", eps.LoadBalancers[region], region)
 	}
@@ -345,6 +348,18 @@ func printStatus(w io.Writer, st supervisor.Status) error {
 	}
 	if len(st.Deviations) > 0 {
 		fmt.Fprintf(tw, "\ndeviations from the runbook: %s\n", strings.Join(st.Deviations, " "))
+	}
+	if len(st.HealthChecks) > 0 {
+		fmt.Fprintln(tw, "\nHEALTH CHECK\tENDPOINT\tSTATUS\tCHECKERS HEALTHY")
+		for _, hc := range st.HealthChecks {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d of %d\n", hc.ID, hc.Endpoint, map[bool]string{true: "Healthy", false: "Unhealthy"}[hc.Healthy], hc.HealthyCheckers, hc.Checkers)
+		}
+	}
+	if len(st.DNS) > 0 {
+		fmt.Fprintln(tw, "\nDNS NAME\tTYPE\tANSWER")
+		for _, a := range st.DNS {
+			fmt.Fprintf(tw, "%s\t%s\t%s %s\n", a.Name, a.Type, a.Rcode, strings.Join(a.Values, " "))
+		}
 	}
 	printFaults(tw, st.Faults)
 	return tw.Flush()

@@ -51,6 +51,12 @@ func Knobs(p *spec.Platform) []Knob {
 	for i := range p.ScheduledActions {
 		knobs = append(knobs, scheduleKnobs(p, i)...)
 	}
+	for i := range p.Route53.HealthChecks {
+		knobs = append(knobs, healthCheckKnobs(p, i)...)
+	}
+	for i := range p.Route53.FailoverRecords {
+		knobs = append(knobs, failoverKnobs(p, i)...)
+	}
 	slices.SortFunc(knobs, func(a, b Knob) int { return strings.Compare(a.Key, b.Key) })
 	return knobs
 }
@@ -163,6 +169,68 @@ func scheduleKnobs(p *spec.Platform, i int) []Knob {
 		{Key: key + ".maxCapacity", Row: row("MaxCapacity"), Want: "a whole number >= 1",
 			apply: func(s *Sandbox, v string) error { return setInt(v, 1, &action(s).MaxCapacity) }},
 	}
+}
+
+func healthCheckKnobs(p *spec.Platform, i int) []Knob {
+	hc := p.Route53.HealthChecks[i]
+	key := "healthcheck." + hc.ID
+	row := func(what string) string {
+		return fmt.Sprintf("%s: health check %s %s", p.Route53.Source, hc.FQDN, what)
+	}
+	check := func(s *Sandbox) *spec.HealthCheck { return &s.Platform.Route53.HealthChecks[i] }
+	return []Knob{
+		{Key: key + ".failureThreshold", Row: row("FailureThreshold"), Want: "a whole number from 1 to 10",
+			apply: func(s *Sandbox, v string) error {
+				if err := setInt(v, 1, &check(s).FailureThreshold); err != nil || check(s).FailureThreshold <= 10 {
+					return err
+				}
+				return fmt.Errorf("want at most 10, got %s", v)
+			}},
+		{Key: key + ".requestInterval", Row: row("RequestInterval"), Want: "10s or 30s",
+			apply: func(s *Sandbox, v string) error { return setDuration(v, &check(s).RequestInterval) }},
+		{Key: key + ".resourcePath", Row: row("ResourcePath"), Want: "a path such as /status",
+			apply: func(s *Sandbox, v string) error {
+				if !strings.HasPrefix(v, "/") {
+					return fmt.Errorf("want a path starting with /, got %q", v)
+				}
+				check(s).ResourcePath = v
+				return nil
+			}},
+	}
+}
+
+func failoverKnobs(p *spec.Platform, i int) []Knob {
+	r := p.Route53.FailoverRecords[i]
+	key := "failover." + r.SetIdentifier
+	row := func(what string) string {
+		return fmt.Sprintf("%s: %s record %s (%s) %s", p.Route53.Source, r.Failover, r.Name, r.SetIdentifier, what)
+	}
+	record := func(s *Sandbox) *spec.FailoverRecord { return &s.Platform.Route53.FailoverRecords[i] }
+	knobs := []Knob{}
+	if r.HealthCheck != "" {
+		knobs = append(knobs, Knob{Key: key + ".healthCheck", Row: row("HealthCheckId"), Want: "absent",
+			apply: func(s *Sandbox, v string) error {
+				if v != "absent" {
+					return fmt.Errorf("want absent, got %q", v)
+				}
+				record(s).HealthCheck = ""
+				return nil
+			}})
+	}
+	if r.Alias != nil {
+		knobs = append(knobs, Knob{Key: key + ".evaluateTargetHealth", Row: row("EvaluateTargetHealth"), Want: "true or false",
+			apply: func(s *Sandbox, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("want true or false, got %q", v)
+				}
+				alias := *record(s).Alias
+				alias.EvaluateTargetHealth = b
+				record(s).Alias = &alias
+				return nil
+			}})
+	}
+	return knobs
 }
 
 func setInt(v string, min int, dst *int) error {

@@ -47,6 +47,15 @@ func TestDeviationsChangeTheConfiguration(t *testing.T) {
 			return s.Platform.ScheduledActions[0].Schedule.String() == "cron(0 9 ? * MON-FRI *)"
 		}},
 		{"scheduled.night-hours-scaling=absent", func(s *config.Sandbox) bool { return s.Absent.ScheduledActions[0] == "night-hours-scaling" }},
+		{"healthcheck.primary.failureThreshold=6", func(s *config.Sandbox) bool { return s.Platform.Route53.HealthChecks[0].FailureThreshold == 6 }},
+		{"healthcheck.primary.requestInterval=10s", func(s *config.Sandbox) bool {
+			return s.Platform.Route53.HealthChecks[0].RequestInterval.D() == 10*time.Second
+		}},
+		{"healthcheck.primary.resourcePath=/status", func(s *config.Sandbox) bool { return s.Platform.Route53.HealthChecks[0].ResourcePath == "/status" }},
+		{"failover.Primary.healthCheck=absent", func(s *config.Sandbox) bool { return s.Platform.Route53.FailoverRecords[0].HealthCheck == "" }},
+		{"failover.Secondary.evaluateTargetHealth=false", func(s *config.Sandbox) bool {
+			return !s.Platform.Route53.FailoverRecords[1].Alias.EvaluateTargetHealth
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dev, func(t *testing.T) {
@@ -78,6 +87,9 @@ func TestBadDeviationsAreRefused(t *testing.T) {
 		{"scheduled.business-hours-scaling.schedule=cron(0 8 * * 1-5)", "cron needs 6 fields"},
 		{"ai.policy=gone", "want absent"},
 		{"api.scaleInCooldown=60s", "unknown deviation"},
+		{"healthcheck.primary.failureThreshold=11", "at most 10"},
+		{"healthcheck.primary.requestInterval=20s", "10s or 30s"},
+		{"failover.Secondary.healthCheck=absent", "unknown deviation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dev, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/awsapi"
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 	"github.com/gameday-sre/gameday/sandbox/ecs"
+	"github.com/gameday-sre/gameday/sandbox/route53"
 )
 
 // Region is the engines of one region.
@@ -28,10 +29,17 @@ type Region struct {
 	CloudWatch  *cloudwatch.Engine
 }
 
-// New returns the endpoint for the regions, keyed by region name. A
-// request is served by the region of its SigV4 credential scope, as each
-// AWS region is its own endpoint; an unsigned request by defaultRegion.
-func New(regions map[string]Region, defaultRegion string, log *slog.Logger) (http.Handler, error) {
+// Global is the engines of AWS's global services, which answer whatever
+// region a request is signed for.
+type Global struct {
+	Route53 *route53.Engine
+}
+
+// New returns the endpoint for the regions, keyed by region name, and the
+// global services. A request to a regional service is served by the region
+// of its SigV4 credential scope, as each AWS region is its own endpoint;
+// an unsigned request by defaultRegion.
+func New(regions map[string]Region, global Global, defaultRegion string, log *slog.Logger) (http.Handler, error) {
 	if _, ok := regions[defaultRegion]; !ok {
 		return nil, fmt.Errorf("default region %q is not among the regions served", defaultRegion)
 	}
@@ -40,6 +48,9 @@ func New(regions map[string]Region, defaultRegion string, log *slog.Logger) (htt
 	srv.Handle(awsapi.ServiceECS, r.handler(ecsOperations))
 	srv.Handle(awsapi.ServiceApplicationAutoScaling, r.handler(autoScalingOperations))
 	srv.Handle(awsapi.ServiceCloudWatch, r.handler(cloudWatchOperations))
+	if global.Route53 != nil {
+		srv.Handle(awsapi.ServiceRoute53, global.Route53.ServeAWS)
+	}
 	return srv, nil
 }
 

@@ -61,7 +61,7 @@ func serve(t *testing.T, region string) clients {
 	}
 	cw := cwengine.New(clk, cwengine.WithRegion("us-east-1"))
 	scaling := autoscaling.New(desiredCounts{resource: 2}, scalingalarms.New(cw, clk), clk, autoscaling.WithRegion("us-east-1"))
-	h, err := endpoint.New(map[string]endpoint.Region{"us-east-1": {CloudWatch: cw, AutoScaling: scaling}}, "us-east-1", slog.New(slog.DiscardHandler))
+	h, err := endpoint.New(map[string]endpoint.Region{"us-east-1": {CloudWatch: cw, AutoScaling: scaling}}, endpoint.Global{}, "us-east-1", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestRequiredMembersOfPlainOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := endpoint.New(map[string]endpoint.Region{"us-east-1": {CloudWatch: cwengine.New(clk)}}, "us-east-1", slog.New(slog.DiscardHandler))
+	h, err := endpoint.New(map[string]endpoint.Region{"us-east-1": {CloudWatch: cwengine.New(clk)}}, endpoint.Global{}, "us-east-1", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

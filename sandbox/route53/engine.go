@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"strings"
 	"sync"
@@ -53,8 +54,18 @@ type Resolver func(ctx context.Context, host string) ([]netip.Addr, error)
 // it. Like Resolver, it must not call into the Engine.
 type TargetHealth func(ctx context.Context, dnsName string) bool
 
+// Dialer connects a checker to an endpoint's address, as the network
+// between AWS's checkers and the endpoint does. The sandbox uses it to
+// reach a region's port-443 listener where its load balancer really
+// listens.
+type Dialer func(ctx context.Context, network, address string) (net.Conn, error)
+
 // Option configures an Engine.
 type Option func(*Engine)
+
+// WithDialer sets how probes connect (default: a plain TCP dial). Each
+// call is bounded by the probe timeouts through ctx.
+func WithDialer(d Dialer) Option { return func(e *Engine) { e.dial = d } }
 
 // WithLogger sets the logger for health transitions and probe failures
 // (default slog.Default()).
@@ -92,6 +103,7 @@ type Engine struct {
 	log          *slog.Logger
 	resolver     Resolver
 	targetHealth TargetHealth
+	dial         Dialer
 	nameServers  []string
 	timeouts     ProbeTimeouts
 
@@ -137,6 +149,7 @@ func New(c clock.Clock, opts ...Option) *Engine {
 		log:         slog.Default(),
 		nameServers: DefaultNameServers,
 		timeouts:    DefaultProbeTimeouts,
+		dial:        (&net.Dialer{}).DialContext,
 		zones:       map[string]*zone{},
 		zoneRefs:    map[string]string{},
 		changes:     map[string]ChangeInfo{},

@@ -94,8 +94,7 @@ func (e *Engine) probe(ctx context.Context, cfg HealthCheckConfig) (ok bool, ip,
 	ip = addr.String()
 	hostPort := net.JoinHostPort(ip, strconv.Itoa(cfg.Port))
 	if cfg.Type == TypeTCP {
-		d := net.Dialer{Timeout: e.timeouts.TCP}
-		conn, err := d.DialContext(ctx, "tcp", hostPort)
+		conn, err := e.dialWithin(e.timeouts.TCP)(ctx, "tcp", hostPort)
 		if err != nil {
 			return false, ip, "Failure: " + describeDialError(err, e.timeouts.TCP)
 		}
@@ -104,6 +103,15 @@ func (e *Engine) probe(ctx context.Context, cfg HealthCheckConfig) (ok bool, ip,
 	}
 	ok, status = e.probeHTTP(ctx, cfg, hostPort)
 	return ok, ip, status
+}
+
+// dialWithin is the engine's Dialer bounded by timeout.
+func (e *Engine) dialWithin(timeout time.Duration) Dialer {
+	return func(ctx context.Context, network, address string) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return e.dial(ctx, network, address)
+	}
 }
 
 // endpointAddr is the address to probe: IPAddress, else the first
@@ -169,7 +177,7 @@ func (e *Engine) probeHTTP(ctx context.Context, cfg HealthCheckConfig, hostPort 
 	}
 	client := &http.Client{
 		Transport: &http.Transport{
-			DialContext:           (&net.Dialer{Timeout: e.timeouts.Connect}).DialContext,
+			DialContext:           e.dialWithin(e.timeouts.Connect),
 			TLSHandshakeTimeout:   e.timeouts.Connect,
 			ResponseHeaderTimeout: e.timeouts.Response,
 			TLSClientConfig:       tlsConfig,

@@ -38,7 +38,7 @@ func queuePath(region string) string { return "/regions/" + region }
 
 // startRegion starts a region's engines and load balancer; its services
 // come with configure.
-func (s *sandbox) startRegion(name, addr string, o Options) (*region, error) {
+func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region, error) {
 	p := s.cfg.Platform
 	r := &region{name: name, log: s.log.With("region", name)}
 	r.cw = cloudwatch.New(s.clock, cloudwatch.WithRegion(name))
@@ -47,7 +47,11 @@ func (s *sandbox) startRegion(name, addr string, o Options) (*region, error) {
 	r.queue = queue.New(queue.WithClock(s.clock), queue.WithLeaseTimeout(time.Duration(s.cfg.TimeScale*30)*time.Second))
 
 	sink := metricSink{cw: r.cw, log: r.log}
-	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr}
+	tlsCfg, err := regionTLS(p, index, addr)
+	if err != nil {
+		return r, fmt.Errorf("%s TLS certificate: %w", name, err)
+	}
+	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr, HTTPSAddr: addr, TLS: tlsCfg}
 	for _, svc := range p.Services {
 		lbCfg.TargetGroups = append(lbCfg.TargetGroups, lb.TargetGroupConfig{Name: svc.TargetGroup})
 		switch svc.ID {
@@ -57,7 +61,6 @@ func (s *sandbox) startRegion(name, addr string, o Options) (*region, error) {
 			lbCfg.DefaultTargetGroup = svc.TargetGroup
 		}
 	}
-	var err error
 	if r.balancer, err = lb.New(lbCfg, s.clock, sink); err != nil {
 		return r, fmt.Errorf("%s load balancer: %w", name, err)
 	}

@@ -28,6 +28,8 @@ type Endpoints struct {
 	LoadBalancers map[string]string `json:"loadBalancers"`
 	// Control is the sandbox's own API (status, fault hooks).
 	Control string `json:"control"`
+	// DNS is the name server of the hosted zone (host:port, UDP and TCP).
+	DNS string `json:"dns"`
 }
 
 // Status is what `sandbox status` shows.
@@ -41,6 +43,30 @@ type Status struct {
 	Deviations   []string        `json:"deviations"`
 	// Faults are the active faults, oldest first.
 	Faults []faults.Fault `json:"faults"`
+	// HealthChecks are Route 53's health checks; DNS the answers for the
+	// failover records.
+	HealthChecks []HealthCheckStatus `json:"healthChecks"`
+	DNS          []DNSAnswer         `json:"dns"`
+}
+
+// HealthCheckStatus is a Route 53 health check's status.
+type HealthCheckStatus struct {
+	ID       string `json:"id"`
+	Endpoint string `json:"endpoint"`
+	Healthy  bool   `json:"healthy"`
+	// Since is when the status last changed, zero if it never has.
+	Since time.Time `json:"since,omitzero"`
+	// HealthyCheckers of Checkers last saw the endpoint healthy.
+	HealthyCheckers int `json:"healthyCheckers"`
+	Checkers        int `json:"checkers"`
+}
+
+// DNSAnswer is what the hosted zone answers for a name.
+type DNSAnswer struct {
+	Name   string   `json:"name"`
+	Type   string   `json:"type"`
+	Rcode  string   `json:"rcode"`
+	Values []string `json:"values"`
 }
 
 // ServiceStatus is one ECS service's counts and scaling bounds.

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -22,8 +23,10 @@ import (
 	"github.com/gameday-sre/gameday/fixtures/targets"
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/config"
+	"github.com/gameday-sre/gameday/sandbox/dnsserver"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
 	"github.com/gameday-sre/gameday/sandbox/faults"
+	"github.com/gameday-sre/gameday/sandbox/route53"
 	"github.com/gameday-sre/gameday/sandbox/state"
 )
 
@@ -49,7 +52,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 	defer o.Dir.Forget(os.Getpid())
 
-	s := &sandbox{cfg: cfg, clock: clk, log: log}
+	s := &sandbox{cfg: cfg, clock: clk, log: log, healthSince: map[string]time.Time{}}
 	defer s.close()
 	if err := s.start(o); err != nil {
 		return err
@@ -63,6 +66,9 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err := s.waitForMinimum(ctx); err != nil {
 		return err
 	}
+	if err := s.startRoute53(ctx); err != nil {
+		return err
+	}
 	if err := s.publishEndpoints(o.Dir); err != nil {
 		return err
 	}
@@ -73,16 +79,27 @@ func Run(ctx context.Context, o Options) (err error) {
 }
 
 type sandbox struct {
-	cfg       *config.Sandbox
-	clock     *clock.Scaled
-	log       *slog.Logger
-	regions   []*region // primary first
-	faults    *faults.Registry
-	servers   []*http.Server
-	endpoints Endpoints
+	cfg     *config.Sandbox
+	clock   *clock.Scaled
+	log     *slog.Logger
+	regions []*region // primary first
+	route53 *route53.Engine
+	dns     *dnsserver.Server
+	mu      sync.Mutex
+	// healthSince is when each health check's status last changed.
+	healthSince map[string]time.Time
+	faults      *faults.Registry
+	servers     []*http.Server
+	endpoints   Endpoints
 }
 
 func (s *sandbox) close() {
+	if s.dns != nil {
+		s.dns.Close()
+	}
+	if s.route53 != nil {
+		s.route53.Close()
+	}
 	for _, r := range s.regions {
 		r.close()
 	}
@@ -119,7 +136,7 @@ func (s *sandbox) start(o Options) error {
 	s.endpoints.LoadBalancers = map[string]string{}
 	engines := map[string]endpoint.Region{}
 	for i, name := range []string{p.Regions.Primary.Name, p.Regions.Failover.Name} {
-		r, err := s.startRegion(name, regionAddrs[i], o)
+		r, err := s.startRegion(i, name, regionAddrs[i], o)
 		s.regions = append(s.regions, r)
 		if err != nil {
 			return err
@@ -129,7 +146,8 @@ func (s *sandbox) start(o Options) error {
 		engines[name] = r.engines()
 	}
 
-	aws, err := endpoint.New(engines, s.primary().name, s.log)
+	s.route53 = s.newRoute53()
+	aws, err := endpoint.New(engines, endpoint.Global{Route53: s.route53}, s.primary().name, s.log)
 	if err != nil {
 		return err
 	}
@@ -194,7 +212,8 @@ func (s *sandbox) publishEndpoints(dir state.Dir) error {
 		Regions:     targets.Regions{Primary: p.Regions.Primary.Name, Failover: p.Regions.Failover.Name},
 		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers},
 		Clock:       &targets.Clock{Scale: s.cfg.TimeScale, PlatformOrigin: s.clock.Now(), RealOrigin: time.Now()},
-		Serves:      []string{"ecs", "application-autoscaling", "cloudwatch"},
+		Serves:      []string{"ecs", "application-autoscaling", "cloudwatch", "route53"},
+		Names:       targets.ResourceNames{HostedZone: hostedZone(p)},
 	}
 	if err := targets.Write(dir.File("target.yaml"), profile); err != nil {
 		return err
@@ -215,5 +234,6 @@ func (s *sandbox) status() Status {
 	for _, r := range s.regions {
 		r.status(s.cfg.Platform, &st)
 	}
+	s.route53Status(context.Background(), &st)
 	return st
 }
