@@ -47,6 +47,7 @@ var route53REST = &restAPI{
 	routes: []restRoute{
 		{method: "POST", path: "hostedzone", operation: "CreateHostedZone", body: "CreateHostedZoneRequest", created: true, headers: map[string]string{"Location": "Location"}},
 		{method: "GET", path: "hostedzone", operation: "ListHostedZones", query: map[string]string{"marker": "Marker", "maxitems": "MaxItems", "delegationsetid": "DelegationSetId", "hostedzonetype": "HostedZoneType"}},
+		{method: "GET", path: "hostedzonesbyname", operation: "ListHostedZonesByName", query: map[string]string{"dnsname": "DNSName", "hostedzoneid": "HostedZoneId", "maxitems": "MaxItems"}},
 		{method: "GET", path: "hostedzone/{Id}", operation: "GetHostedZone"},
 		{method: "DELETE", path: "hostedzone/{Id}", operation: "DeleteHostedZone"},
 		{method: "POST", path: "hostedzone/{HostedZoneId}/rrset", operation: "ChangeResourceRecordSets", body: "ChangeResourceRecordSetsRequest"},
@@ -60,6 +61,9 @@ var route53REST = &restAPI{
 		{method: "POST", path: "healthcheck/{HealthCheckId}", operation: "UpdateHealthCheck", body: "UpdateHealthCheckRequest"},
 		{method: "DELETE", path: "healthcheck/{HealthCheckId}", operation: "DeleteHealthCheck"},
 		{method: "GET", path: "healthcheck/{HealthCheckId}/status", operation: "GetHealthCheckStatus"},
+		{method: "POST", path: "tags/{ResourceType}/{ResourceId}", operation: "ChangeTagsForResource", body: "ChangeTagsForResourceRequest"},
+		{method: "GET", path: "tags/{ResourceType}/{ResourceId}", operation: "ListTagsForResource"},
+		{method: "POST", path: "tags/{ResourceType}", operation: "ListTagsForResources", body: "ListTagsForResourcesRequest"},
 		{method: "GET", path: "testdnsanswer", operation: "TestDNSAnswer", query: map[string]string{
 			"hostedzoneid": "HostedZoneId", "recordname": "RecordName", "recordtype": "RecordType",
 			"resolverip": "ResolverIP", "edns0clientsubnetip": "EDNS0ClientSubnetIP", "edns0clientsubnetmask": "EDNS0ClientSubnetMask",
@@ -78,5 +82,10 @@ var route53REST = &restAPI{
 		"Regions":                 "Region",
 		"ChildHealthChecks":       "ChildHealthCheck",
 		"ResetElements":           "ResettableElementName",
+		"Tags":                    "Tag",
+		"AddTags":                 "Tag",
+		"RemoveTagKeys":           "Key",
+		"ResourceIds":             "ResourceId",
+		"ResourceTagSets":         "ResourceTagSet",
 	},
 }

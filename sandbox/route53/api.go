@@ -32,6 +32,28 @@ func (e *Engine) ServeAWS(ctx context.Context, req *awsapi.Request) (any, error)
 type operation func(ctx context.Context, e *Engine, in awsapi.Value) (any, error)
 
 var operations = map[string]operation{
+	"ChangeTagsForResource": func(_ context.Context, e *Engine, in awsapi.Value) (any, error) {
+		var c ChangeTagsForResourceInput
+		in.Require("ResourceType")
+		in.Require("ResourceId")
+		in.Decode(&c)
+		if err := in.Err(); err != nil {
+			return nil, err
+		}
+		return nil, e.ChangeTagsForResource(c)
+	},
+	"ListTagsForResource": func(_ context.Context, e *Engine, in awsapi.Value) (any, error) {
+		sets, err := e.ListTagsForResources(in.Require("ResourceType").AsString(), []string{in.Require("ResourceId").AsString()})
+		if err != nil || in.Err() != nil {
+			return nil, err
+		}
+		return struct{ ResourceTagSet ResourceTagSet }{sets[0]}, nil
+	},
+	"ListTagsForResources": func(_ context.Context, e *Engine, in awsapi.Value) (any, error) {
+		in.Require("ResourceIds")
+		sets, err := e.ListTagsForResources(in.Require("ResourceType").AsString(), in.Strings("ResourceIds"))
+		return struct{ ResourceTagSets []ResourceTagSet }{sets}, err
+	},
 	"CreateHostedZone": func(_ context.Context, e *Engine, in awsapi.Value) (any, error) {
 		var cfg *HostedZoneConfig
 		if c := in.Get("HostedZoneConfig"); c.Exists() {
@@ -40,6 +62,9 @@ var operations = map[string]operation{
 		return e.CreateHostedZone(CreateHostedZoneInput{
 			Name: in.Require("Name").AsString(), CallerReference: in.Require("CallerReference").AsString(), HostedZoneConfig: cfg,
 		})
+	},
+	"ListHostedZonesByName": func(_ context.Context, e *Engine, in awsapi.Value) (any, error) {
+		return e.ListHostedZonesByName(ListHostedZonesByNameInput{DNSName: in.String("DNSName"), HostedZoneId: in.String("HostedZoneId"), MaxItems: in.Int("MaxItems")})
 	},
 	"GetHostedZone": func(_ context.Context, e *Engine, in awsapi.Value) (any, error) {
 		return e.GetHostedZone(in.Require("Id").AsString())

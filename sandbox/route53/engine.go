@@ -120,8 +120,10 @@ type Engine struct {
 	checks    map[string]*healthCheck
 	seq       uint64 // orders zones and health checks by creation
 	checkRefs map[string]checkRef
-	subs      []subscriber
-	subSeq    uint64
+	// tags are by tagKey.
+	tags   map[string]map[string]string
+	subs   []subscriber
+	subSeq uint64
 	// pending holds health changes not yet handed to subscribers, in the
 	// order they happened; delivering is true while a goroutine hands them
 	// out.
@@ -155,6 +157,7 @@ func New(c clock.Clock, opts ...Option) *Engine {
 		changes:     map[string]ChangeInfo{},
 		checks:      map[string]*healthCheck{},
 		checkRefs:   map[string]checkRef{},
+		tags:        map[string]map[string]string{},
 	}
 	for _, o := range opts {
 		o(e)

@@ -394,6 +394,7 @@ func (e *Engine) DeleteHealthCheck(id string) error {
 	}
 	e.stopLocked(h)
 	delete(e.checks, id)
+	delete(e.tags, tagKey(TagResourceHealthCheck, id))
 	e.checkRefs[h.callerRef] = checkRef{id: id, deleted: true}
 	return nil
 }

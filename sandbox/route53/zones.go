@@ -178,6 +178,7 @@ func (e *Engine) DeleteHostedZone(id string) (ChangeInfo, error) {
 		}
 	}
 	delete(e.zones, z.id)
+	delete(e.tags, tagKey(TagResourceHostedZone, z.id))
 	return e.recordChangeLocked(""), nil
 }
 
@@ -261,3 +262,66 @@ func ptr[T any](v T) *T { return &v }
 // now is the platform time of an API call, at AWS's millisecond
 // resolution.
 func (e *Engine) now() time.Time { return e.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// ListHostedZonesByNameInput is the input of ListHostedZonesByName.
+type ListHostedZonesByNameInput struct {
+	DNSName      string
+	HostedZoneId string
+	MaxItems     int
+}
+
+// ListHostedZonesByNameOutput is the output of ListHostedZonesByName.
+type ListHostedZonesByNameOutput struct {
+	HostedZones      []HostedZone
+	DNSName          string `aws:",omitempty"`
+	HostedZoneId     string `aws:",omitempty"`
+	IsTruncated      bool
+	NextDNSName      string `aws:",omitempty"`
+	NextHostedZoneId string `aws:",omitempty"`
+	MaxItems         string
+}
+
+// reversedLabels is the key Route 53 sorts zones by name with: labels
+// reversed, so that com.example comes before com.example.api and both
+// after com.amazon ("ListHostedZonesByName ... sorted by name with the
+// labels reversed", API_ListHostedZonesByName.html).
+func reversedLabels(name string) string {
+	labels := strings.Split(strings.TrimSuffix(strings.ToLower(name), "."), ".")
+	slices.Reverse(labels)
+	return strings.Join(labels, ".")
+}
+
+// ListHostedZonesByName lists zones in order of their names with labels
+// reversed, from DNSName (and HostedZoneId among zones of that name) on.
+func (e *Engine) ListHostedZonesByName(in ListHostedZonesByNameInput) (ListHostedZonesByNameOutput, error) {
+	size, err := pageSize(in.MaxItems, 100)
+	if err != nil {
+		return ListHostedZonesByNameOutput{}, err
+	}
+	if in.HostedZoneId != "" && in.DNSName == "" {
+		return ListHostedZonesByNameOutput{}, invalidInput("HostedZoneId needs DNSName.")
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	zones := make([]*zone, 0, len(e.zones))
+	for _, z := range e.zones {
+		zones = append(zones, z)
+	}
+	slices.SortFunc(zones, func(a, b *zone) int {
+		return cmp.Or(cmp.Compare(reversedLabels(a.name), reversedLabels(b.name)), cmp.Compare(a.id, b.id))
+	})
+	out := ListHostedZonesByNameOutput{HostedZones: []HostedZone{}, DNSName: in.DNSName, HostedZoneId: in.HostedZoneId, MaxItems: fmt.Sprint(size)}
+	from := reversedLabels(in.DNSName)
+	for _, z := range zones {
+		key := reversedLabels(z.name)
+		if in.DNSName != "" && (key < from || key == from && in.HostedZoneId != "" && z.id < bareID(in.HostedZoneId)) {
+			continue
+		}
+		if len(out.HostedZones) == size {
+			out.IsTruncated, out.NextDNSName, out.NextHostedZoneId = true, z.name, z.id
+			break
+		}
+		out.HostedZones = append(out.HostedZones, z.describe())
+	}
+	return out, nil
+}
