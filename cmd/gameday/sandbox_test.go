@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -51,13 +52,23 @@ func gamedayBinary(t testing.TB) string {
 	return built
 }
 
+// gameday runs the CLI and returns what it wrote, stdout and stderr
+// interleaved as a terminal shows them, and its exit code.
 func gameday(t testing.TB, args ...string) (string, int) {
 	t.Helper()
+	out, _, code := gamedaySplit(t, args...)
+	return out, code
+}
+
+// gamedaySplit is gameday with stdout alone as well, for output a program
+// reads (-o json).
+func gamedaySplit(t testing.TB, args ...string) (combined, stdout string, code int) {
+	t.Helper()
 	cmd := exec.Command(gamedayBinary(t), args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var all, out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(&all, &out), &all
 	cmd.Run()
-	return out.String(), cmd.ProcessState.ExitCode()
+	return all.String(), out.String(), cmd.ProcessState.ExitCode()
 }
 
 func status(t *testing.T, stateDir string) supervisor.Status {

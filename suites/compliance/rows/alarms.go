@@ -42,10 +42,12 @@ func alarmRows(a spec.Alarm) []Row {
 	if a.ExtendedStatistic != "" {
 		statistic = a.ExtendedStatistic
 	}
-	// M of N defaults to N of N.
-	datapoints := a.DatapointsToAlarm
-	if datapoints == 0 {
-		datapoints = a.EvaluationPeriods
+	// The runbook gives M of an M-of-N alarm only where it wants other
+	// than AWS's default, N of N; where it does not, the row checks that
+	// relation, so that a changed N fails the evaluationPeriods row alone.
+	datapoints := strconv.Itoa(a.DatapointsToAlarm)
+	if a.DatapointsToAlarm == 0 {
+		datapoints = nOfN
 	}
 	missing := a.TreatMissingData
 	if missing == "" {
@@ -75,9 +77,9 @@ func alarmRows(a spec.Alarm) []Row {
 		row("threshold", float(a.Threshold), func(m cwtypes.MetricAlarm) string { return floats(m.Threshold) }),
 		row("comparison", a.Comparison, func(m cwtypes.MetricAlarm) string { return string(m.ComparisonOperator) }),
 		row("evaluationPeriods", strconv.Itoa(a.EvaluationPeriods), func(m cwtypes.MetricAlarm) string { return int32s(m.EvaluationPeriods) }),
-		row("datapointsToAlarm", strconv.Itoa(datapoints), func(m cwtypes.MetricAlarm) string {
-			if m.DatapointsToAlarm == nil {
-				return int32s(m.EvaluationPeriods)
+		row("datapointsToAlarm", datapoints, func(m cwtypes.MetricAlarm) string {
+			if m.DatapointsToAlarm == nil || a.DatapointsToAlarm == 0 && *m.DatapointsToAlarm == deref32(m.EvaluationPeriods) {
+				return nOfN
 			}
 			return int32s(m.DatapointsToAlarm)
 		}),
@@ -89,6 +91,17 @@ func alarmRows(a spec.Alarm) []Row {
 		}),
 		row("actions", actionList(a.AlarmActions), func(m cwtypes.MetricAlarm) string { return actionList(m.AlarmActions) }),
 	}
+}
+
+// nOfN is an alarm whose DatapointsToAlarm is its EvaluationPeriods, set
+// so or left unset.
+const nOfN = "N of N (EvaluationPeriods)"
+
+func deref32(p *int32) int32 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func actionList(arns []string) string {
