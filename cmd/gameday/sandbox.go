@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -224,6 +225,9 @@ func printEndpoints(w io.Writer, eps supervisor.Endpoints) {
 	if eps.DNS != "" {
 		fmt.Fprintf(w, "  DNS server:    %s (UDP and TCP)\n", eps.DNS)
 	}
+	if len(eps.RedisSentinels) > 0 {
+		fmt.Fprintf(w, "  Redis:         master %s via sentinels %s\n", supervisor.CacheName, strings.Join(eps.RedisSentinels, " "))
+	}
 	for _, region := range slices.Sorted(maps.Keys(eps.LoadBalancers)) {
 		fmt.Fprintf(w, "  load balancer: %s (%s)\n", eps.LoadBalancers[region], region)
 	}
@@ -361,8 +365,24 @@ func printStatus(w io.Writer, st supervisor.Status) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s %s\n", a.Name, a.Type, a.Rcode, strings.Join(a.Values, " "))
 		}
 	}
+	printData(tw, st.Data)
 	printFaults(tw, st.Faults)
 	return tw.Flush()
+}
+
+func printData(tw *tabwriter.Writer, d supervisor.DataStatus) {
+	if d.Redis.Absent != "" {
+		fmt.Fprintf(tw, "\nREDIS\tnot running: %s\n", d.Redis.Absent)
+	} else {
+		fmt.Fprintf(tw, "\nREDIS NODE\tREGION\tADDRESS\tROLE\tLAG (bytes)\n")
+		for _, n := range d.Redis.Nodes {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", n.Name, n.Region, n.Addr, n.Role, n.LagBytes)
+		}
+		fmt.Fprintf(tw, "master %s per sentinels %s\n", cmp.Or(d.Redis.Master, "unknown (no quorum)"), strings.Join(d.Redis.Sentinels, " "))
+	}
+	if d.Mongo.Absent != "" {
+		fmt.Fprintf(tw, "\nMONGODB\tnot running: %s\n", d.Mongo.Absent)
+	}
 }
 
 func newSandboxDeviationsCmd() *cobra.Command {

@@ -30,6 +30,12 @@ type Sandbox struct {
 		ScheduledActions []string
 	}
 	Deviations []Deviation
+	// RedisReplicas is how many replicas the Redis cache has in the
+	// failover region: 1, the runbook's cross-region replication.
+	RedisReplicas int
+	// LinkDelay is a standing delay, in platform time, on the link
+	// between the regions.
+	LinkDelay time.Duration
 }
 
 // New builds the configuration for a compliant sandbox.
@@ -37,7 +43,7 @@ func New(p *spec.Platform, timeScale float64, startAt time.Time) (*Sandbox, erro
 	if !(timeScale > 0) || timeScale > 10000 {
 		return nil, fmt.Errorf("time scale %v: want a number above 0 and at most 10000 (60 makes a documented minute one real second)", timeScale)
 	}
-	s := &Sandbox{Platform: p, TimeScale: timeScale, StartAt: startAt, TaskStartDelay: map[string]time.Duration{}}
+	s := &Sandbox{Platform: p, TimeScale: timeScale, StartAt: startAt, TaskStartDelay: map[string]time.Duration{}, RedisReplicas: 1}
 	for _, svc := range p.Services {
 		s.TaskStartDelay[svc.ID] = DefaultTaskStartDelay
 	}

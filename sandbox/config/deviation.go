@@ -57,6 +57,7 @@ func Knobs(p *spec.Platform) []Knob {
 	for i := range p.Route53.FailoverRecords {
 		knobs = append(knobs, failoverKnobs(p, i)...)
 	}
+	knobs = append(knobs, dataKnobs(p)...)
 	slices.SortFunc(knobs, func(a, b Knob) int { return strings.Compare(a.Key, b.Key) })
 	return knobs
 }
@@ -231,6 +232,28 @@ func failoverKnobs(p *spec.Platform, i int) []Knob {
 			}})
 	}
 	return knobs
+}
+
+func dataKnobs(p *spec.Platform) []Knob {
+	row := fmt.Sprintf("%s: Redis Cache, cross-region replication", p.Replication.Source)
+	return []Knob{
+		{Key: "redis.replicas", Row: row, Want: "0 (a lone primary) or 1",
+			apply: func(s *Sandbox, v string) error {
+				if v != "0" && v != "1" {
+					return fmt.Errorf("want 0 or 1, got %q", v)
+				}
+				s.RedisReplicas = int(v[0] - '0')
+				return nil
+			}},
+		{Key: "link.delay", Row: row + " (the link between the regions; RPO below 1m)", Want: "a duration such as 90s",
+			apply: func(s *Sandbox, v string) error {
+				d, err := spec.ParseDuration(v)
+				if err == nil {
+					s.LinkDelay = d.D()
+				}
+				return err
+			}},
+	}
 }
 
 func setInt(v string, min int, dst *int) error {

@@ -52,6 +52,8 @@ func TestDeviationsChangeTheConfiguration(t *testing.T) {
 			return s.Platform.Route53.HealthChecks[0].RequestInterval.D() == 10*time.Second
 		}},
 		{"healthcheck.primary.resourcePath=/status", func(s *config.Sandbox) bool { return s.Platform.Route53.HealthChecks[0].ResourcePath == "/status" }},
+		{"redis.replicas=0", func(s *config.Sandbox) bool { return s.RedisReplicas == 0 }},
+		{"link.delay=90s", func(s *config.Sandbox) bool { return s.LinkDelay == 90*time.Second }},
 		{"failover.Primary.healthCheck=absent", func(s *config.Sandbox) bool { return s.Platform.Route53.FailoverRecords[0].HealthCheck == "" }},
 		{"failover.Secondary.evaluateTargetHealth=false", func(s *config.Sandbox) bool {
 			return !s.Platform.Route53.FailoverRecords[1].Alias.EvaluateTargetHealth
@@ -88,6 +90,7 @@ func TestBadDeviationsAreRefused(t *testing.T) {
 		{"ai.policy=gone", "want absent"},
 		{"api.scaleInCooldown=60s", "unknown deviation"},
 		{"healthcheck.primary.failureThreshold=11", "at most 10"},
+		{"redis.replicas=2", "want 0 or 1"},
 		{"healthcheck.primary.requestInterval=20s", "10s or 30s"},
 		{"failover.Secondary.healthCheck=absent", "unknown deviation"},
 	}

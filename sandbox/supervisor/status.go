@@ -30,6 +30,9 @@ type Endpoints struct {
 	Control string `json:"control"`
 	// DNS is the name server of the hosted zone (host:port, UDP and TCP).
 	DNS string `json:"dns"`
+	// RedisSentinels are the Sentinels of the Redis cache, whose master
+	// is CacheName; none when this machine has no redis-server.
+	RedisSentinels []string `json:"redisSentinels,omitempty"`
 }
 
 // Status is what `sandbox status` shows.
@@ -47,6 +50,38 @@ type Status struct {
 	// failover records.
 	HealthChecks []HealthCheckStatus `json:"healthChecks"`
 	DNS          []DNSAnswer         `json:"dns"`
+	Data         DataStatus          `json:"data"`
+}
+
+// DataStatus is the data layer: each store running, or why it is not.
+type DataStatus struct {
+	Redis RedisStatus `json:"redis"`
+	Mongo MongoStatus `json:"mongo"`
+}
+
+// RedisStatus is the Redis cache: its master per the sentinels and each
+// node's role.
+type RedisStatus struct {
+	// Absent says why the sandbox runs no Redis, "" when it does.
+	Absent     string      `json:"absent,omitempty"`
+	MasterName string      `json:"masterName,omitempty"`
+	Master     string      `json:"master,omitempty"`
+	Sentinels  []string    `json:"sentinels,omitempty"`
+	Nodes      []RedisNode `json:"nodes,omitempty"`
+}
+
+// RedisNode is one redis-server.
+type RedisNode struct {
+	Name     string `json:"name"`
+	Region   string `json:"region"`
+	Addr     string `json:"addr"`
+	Role     string `json:"role"`
+	LagBytes int64  `json:"lagBytes,omitempty"`
+}
+
+// MongoStatus says why the sandbox runs no MongoDB replica set.
+type MongoStatus struct {
+	Absent string `json:"absent,omitempty"`
 }
 
 // HealthCheckStatus is a Route 53 health check's status.

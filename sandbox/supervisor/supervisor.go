@@ -26,6 +26,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/dnsserver"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
 	"github.com/gameday-sre/gameday/sandbox/faults"
+	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/route53"
 	"github.com/gameday-sre/gameday/sandbox/state"
 )
@@ -62,6 +63,9 @@ func Run(ctx context.Context, o Options) (err error) {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 	}
+	if err := s.startData(ctx, o.Dir); err != nil {
+		return err
+	}
 	go s.controlLoop(ctx)
 	if err := s.waitForMinimum(ctx); err != nil {
 		return err
@@ -85,7 +89,10 @@ type sandbox struct {
 	regions []*region // primary first
 	route53 *route53.Engine
 	dns     *dnsserver.Server
-	mu      sync.Mutex
+	redis   *redisha.Group
+	// data holds why a store is absent; dataStatus adds the live state.
+	data DataStatus
+	mu   sync.Mutex
 	// healthSince is when each health check's status last changed.
 	healthSince map[string]time.Time
 	faults      *faults.Registry
@@ -94,6 +101,9 @@ type sandbox struct {
 }
 
 func (s *sandbox) close() {
+	if s.redis != nil {
+		s.redis.Stop()
+	}
 	if s.dns != nil {
 		s.dns.Close()
 	}
@@ -125,7 +135,7 @@ func (s *sandbox) start(o Options) error {
 	p := s.cfg.Platform
 	mux := http.NewServeMux()
 	mux.HandleFunc(StatusPath, s.serveStatus)
-	s.faults = faults.NewRegistry(s.clock.Now, s.faultKinds()...)
+	s.faults = faults.NewRegistry(s.clock.Now, append(s.faultKinds(), s.dataFaultKinds()...)...)
 	mux.Handle(faults.Path, s.faults.Handler())
 	mux.Handle(faults.Path+"/", s.faults.Handler())
 	var err error
@@ -210,10 +220,10 @@ func (s *sandbox) publishEndpoints(dir state.Dir) error {
 		Name:        "local",
 		Description: "the sandbox started by gameday sandbox up in " + dir.Path,
 		Regions:     targets.Regions{Primary: p.Regions.Primary.Name, Failover: p.Regions.Failover.Name},
-		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers},
+		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers, DNS: s.endpoints.DNS, RedisSentinels: s.endpoints.RedisSentinels},
 		Clock:       &targets.Clock{Scale: s.cfg.TimeScale, PlatformOrigin: s.clock.Now(), RealOrigin: time.Now()},
 		Serves:      []string{"ecs", "application-autoscaling", "cloudwatch", "route53"},
-		Names:       targets.ResourceNames{HostedZone: hostedZone(p)},
+		Names:       targets.ResourceNames{HostedZone: hostedZone(p), ReplicationGroup: CacheName},
 	}
 	if err := targets.Write(dir.File("target.yaml"), profile); err != nil {
 		return err
@@ -235,5 +245,6 @@ func (s *sandbox) status() Status {
 		r.status(s.cfg.Platform, &st)
 	}
 	s.route53Status(context.Background(), &st)
+	st.Data = s.dataStatus(context.Background())
 	return st
 }

@@ -1,0 +1,160 @@
+package supervisor
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/faults"
+	"github.com/gameday-sre/gameday/sandbox/redisha"
+	"github.com/gameday-sre/gameday/sandbox/state"
+)
+
+// CacheName is the replication group of the Redis cache and the master
+// name its sentinels know: the runbook names none, so the sandbox uses the
+// name its target profiles give it.
+const CacheName = "main-cache"
+
+// mongodBinary is what runs the MongoDB replica set where it exists.
+const mongodBinary = "mongod"
+
+// startData starts the data layer with the real servers this machine has.
+// A server it cannot run is left out and reported, never faked.
+func (s *sandbox) startData(ctx context.Context, dir state.Dir) error {
+	if _, err := exec.LookPath(redisha.DefaultServerBin); err != nil {
+		s.data.Redis.Absent = fmt.Sprintf("%s is not on PATH (apt-get install redis-server redis-sentinel): no Redis cache, so the data suite's Redis specs skip", redisha.DefaultServerBin)
+	} else {
+		g, err := redisha.Start(ctx, redisha.Config{
+			MasterName: CacheName, Dir: dir.File("redis"), Replicas: s.cfg.RedisReplicas,
+			TimeScale: s.cfg.TimeScale, Processes: dir, Logger: s.log.With("service", "redis"),
+		})
+		if err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+		s.redis = g
+		s.endpoints.RedisSentinels = g.SentinelAddrs()
+		if d := s.cfg.LinkDelay; d > 0 {
+			if _, err := g.LinkDelay(ctx, s.real(d), 0); err != nil {
+				return fmt.Errorf("link delay %s: %w", d, err)
+			}
+		}
+	}
+	if _, err := exec.LookPath(mongodBinary); err != nil {
+		s.data.Mongo.Absent = "mongod is not on PATH: no MongoDB replica set on this machine, so the data suite's MongoDB specs skip (docker compose up mongo runs one where Docker exists)"
+	} else {
+		s.data.Mongo.Absent = "mongod is on PATH, but the sandbox does not start a replica set from it yet; docker compose up mongo runs the runbook's layout"
+	}
+	return nil
+}
+
+// real converts a platform duration to the real time it lasts here.
+func (s *sandbox) real(d time.Duration) time.Duration {
+	return time.Duration(float64(d) / s.cfg.TimeScale)
+}
+
+func (s *sandbox) needRedis() (*redisha.Group, error) {
+	if s.redis == nil {
+		return nil, fmt.Errorf("this sandbox runs no Redis cache: %s", s.data.Redis.Absent)
+	}
+	return s.redis, nil
+}
+
+// undo makes a redisha fault a faults.Injected.
+func undo(f redisha.Fault) faults.Injected {
+	return faults.Injected{Note: f.String(), Undo: f.Revert}
+}
+
+// dataFaultKinds are the fault hooks of the data layer.
+func (s *sandbox) dataFaultKinds() []faults.Kind {
+	return []faults.Kind{
+		{
+			Name: "redis-primary", Usage: "kill|pause", MinArgs: 1, MaxArgs: 1,
+			Help: "SIGKILL the Redis primary (revert restarts it as a replica of the new primary) or SIGSTOP it like a hung host (revert sends SIGCONT)",
+			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
+				g, err := s.needRedis()
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				switch args[0] {
+				case "kill":
+					f, err := g.KillPrimary(ctx)
+					if err != nil {
+						return faults.Injected{}, err
+					}
+					return undo(f), nil
+				case "pause":
+					f, err := g.PausePrimary(ctx)
+					if err != nil {
+						return faults.Injected{}, err
+					}
+					return undo(f), nil
+				}
+				return faults.Injected{}, fmt.Errorf("%q: want kill or pause", args[0])
+			},
+		},
+		{
+			Name: "link-delay", Usage: "DURATION [JITTER]", MinArgs: 1, MaxArgs: 2,
+			Help: "delay the link between the regions (Redis replication) by DURATION of platform time each way, plus up to JITTER",
+			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
+				g, err := s.needRedis()
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				d, err := time.ParseDuration(args[0])
+				if err != nil || d <= 0 {
+					return faults.Injected{}, fmt.Errorf("DURATION %q: want a positive duration such as 90s", args[0])
+				}
+				var jitter time.Duration
+				if j := arg(args, 1); j != "" {
+					if jitter, err = time.ParseDuration(j); err != nil || jitter < 0 {
+						return faults.Injected{}, fmt.Errorf("JITTER %q: want a duration such as 5s", j)
+					}
+				}
+				f, err := g.LinkDelay(ctx, s.real(d), s.real(jitter))
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				return faults.Injected{Note: fmt.Sprintf("%s (platform %s, jitter %s)", f, d, jitter), Undo: f.Revert}, nil
+			},
+		},
+		{
+			Name: "link-cut", Usage: "", MinArgs: 0, MaxArgs: 0,
+			Help: "cut the link between the regions: replication stops, no failover follows",
+			Inject: func(ctx context.Context, _ []string) (faults.Injected, error) {
+				g, err := s.needRedis()
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				f, err := g.LinkCut(ctx)
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				return undo(f), nil
+			},
+		},
+		{
+			Name: "mongo-primary", Usage: "kill|pause", MinArgs: 1, MaxArgs: 1,
+			Help: "kill or pause the MongoDB primary, where the sandbox runs a replica set",
+			Inject: func(context.Context, []string) (faults.Injected, error) {
+				return faults.Injected{}, fmt.Errorf("this sandbox runs no MongoDB: %s", s.data.Mongo.Absent)
+			},
+		},
+	}
+}
+
+// dataStatus reports the data layer.
+func (s *sandbox) dataStatus(ctx context.Context) DataStatus {
+	d := s.data
+	if s.redis == nil {
+		return d
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	st := s.redis.Status(ctx)
+	d.Redis.MasterName, d.Redis.Master, d.Redis.Sentinels = CacheName, st.Master, s.redis.SentinelAddrs()
+	for _, n := range st.Nodes {
+		d.Redis.Nodes = append(d.Redis.Nodes, RedisNode{Name: n.Name, Region: n.Region, Addr: n.Addr, Role: n.Role, LagBytes: n.LagBytes})
+	}
+	return d
+}
