@@ -57,6 +57,7 @@ func Knobs(p *spec.Platform) []Knob {
 	for i := range p.Route53.FailoverRecords {
 		knobs = append(knobs, failoverKnobs(p, i)...)
 	}
+	knobs = append(knobs, route53Knobs(p)...)
 	knobs = append(knobs, dataKnobs(p)...)
 	slices.SortFunc(knobs, func(a, b Knob) int { return strings.Compare(a.Key, b.Key) })
 	return knobs
@@ -197,6 +198,35 @@ func healthCheckKnobs(p *spec.Platform, i int) []Knob {
 				check(s).ResourcePath = v
 				return nil
 			}},
+	}
+}
+
+// route53Knobs change every health check at once, for a runbook with one
+// health check per region: route53.failureThreshold=6 is
+// healthcheck.<id>.failureThreshold=6 for each.
+func route53Knobs(p *spec.Platform) []Knob {
+	if len(p.Route53.HealthChecks) == 0 {
+		return nil
+	}
+	row := func(what string) string { return fmt.Sprintf("%s: every health check's %s", p.Route53.Source, what) }
+	each := func(field string) func(s *Sandbox, v string) error {
+		return func(s *Sandbox, v string) error {
+			for i, hc := range s.Platform.Route53.HealthChecks {
+				for _, k := range healthCheckKnobs(s.Platform, i) {
+					if k.Key != "healthcheck."+hc.ID+"."+field {
+						continue
+					}
+					if err := k.apply(s, v); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+	}
+	return []Knob{
+		{Key: "route53.failureThreshold", Row: row("FailureThreshold"), Want: "a whole number from 1 to 10", apply: each("failureThreshold")},
+		{Key: "route53.requestInterval", Row: row("RequestInterval"), Want: "10s or 30s", apply: each("requestInterval")},
 	}
 }
 

@@ -52,6 +52,10 @@ func TestDeviationsChangeTheConfiguration(t *testing.T) {
 			return s.Platform.Route53.HealthChecks[0].RequestInterval.D() == 10*time.Second
 		}},
 		{"healthcheck.primary.resourcePath=/status", func(s *config.Sandbox) bool { return s.Platform.Route53.HealthChecks[0].ResourcePath == "/status" }},
+		{"route53.failureThreshold=6", func(s *config.Sandbox) bool { return s.Platform.Route53.HealthChecks[0].FailureThreshold == 6 }},
+		{"route53.requestInterval=10s", func(s *config.Sandbox) bool {
+			return s.Platform.Route53.HealthChecks[0].RequestInterval.D() == 10*time.Second
+		}},
 		{"redis.replicas=0", func(s *config.Sandbox) bool { return s.RedisReplicas == 0 }},
 		{"link.delay=90s", func(s *config.Sandbox) bool { return s.LinkDelay == 90*time.Second }},
 		{"failover.Primary.healthCheck=absent", func(s *config.Sandbox) bool { return s.Platform.Route53.FailoverRecords[0].HealthCheck == "" }},
@@ -91,6 +95,7 @@ func TestBadDeviationsAreRefused(t *testing.T) {
 		{"api.scaleInCooldown=60s", "unknown deviation"},
 		{"healthcheck.primary.failureThreshold=11", "at most 10"},
 		{"redis.replicas=2", "want 0 or 1"},
+		{"route53.failureThreshold=0", "want a whole number >= 1"},
 		{"healthcheck.primary.requestInterval=20s", "10s or 30s"},
 		{"failover.Secondary.healthCheck=absent", "unknown deviation"},
 	}
