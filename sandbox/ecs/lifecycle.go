@@ -56,13 +56,13 @@ func (c *ControlPlane) run(tk *task) {
 	}
 	c.mu.Lock()
 	tk.proc = p
-	tk.view.PID, tk.view.PGID, tk.view.Endpoint = p.pid, p.pid, p.url
+	tk.view.PID, tk.view.PGID, tk.view.Endpoint = p.PID(), p.PID(), p.url
 	tk.view.LastStatus = StatusActivating
 	tk.view.Containers[0].LastStatus = StatusRunning
-	tk.view.Containers[0].RuntimeId = strconv.Itoa(p.pid)
+	tk.view.Containers[0].RuntimeId = strconv.Itoa(p.PID())
 	// A kill requested before the process was known has not reached it.
 	if tk.kill {
-		p.signal(syscall.SIGKILL)
+		p.Signal(syscall.SIGKILL)
 	}
 	lbs := tk.svc.loadBalancers
 	c.mu.Unlock()
@@ -87,7 +87,7 @@ func (c *ControlPlane) run(tk *task) {
 		tk.view.LastStatus = StatusRunning
 		tk.view.StartedAt = c.clock.Now()
 		tk.view.HealthStatus = HealthHealthy
-		c.log.Info("task running", "service", svc, "task", tk.id, "pid", p.pid, "endpoint", p.url)
+		c.log.Info("task running", "service", svc, "task", tk.id, "pid", p.PID(), "endpoint", p.url)
 	}
 	c.mu.Unlock()
 	c.poke()
@@ -95,14 +95,14 @@ func (c *ControlPlane) run(tk *task) {
 	select {
 	case <-tk.stopCh:
 		c.stopStarted(tk, p, registered)
-	case <-p.exited:
+	case <-p.Exited():
 		c.exited(tk, p, registered)
 	case <-c.ctx.Done():
 		// Closing: the load balancer may outlive the control plane, so
 		// the target leaves it too.
-		p.signal(syscall.SIGKILL)
+		p.Signal(syscall.SIGKILL)
 		c.deregister(tk, p, registered)
-		<-p.exited
+		<-p.Exited()
 	}
 }
 
@@ -173,7 +173,7 @@ func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 	drains := c.deregister(tk, p, registered)
 	if kill {
 		c.reportDrained(tk, drains)
-		<-p.exited
+		<-p.Exited()
 		c.stopped(tk, p)
 		return
 	}
@@ -182,7 +182,7 @@ func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 		case <-d.drained:
 			c.deregisteredEvent(tk, d.arn)
 			continue
-		case <-p.exited:
+		case <-p.Exited():
 		case <-c.ctx.Done():
 		}
 		// The process is gone or the cluster closing: report the rest
@@ -196,17 +196,17 @@ func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 		c.eventLocked(tk.svc, "has stopped 1 running tasks: (task %s).", tk.id)
 	}
 	c.mu.Unlock()
-	p.signal(syscall.SIGTERM)
+	p.Signal(syscall.SIGTERM)
 	timer := c.clock.NewTimer(c.cfg.StopTimeout)
 	defer timer.Stop()
 	select {
-	case <-p.exited:
+	case <-p.Exited():
 	case <-timer.C():
-		p.signal(syscall.SIGKILL)
-		<-p.exited
+		p.Signal(syscall.SIGKILL)
+		<-p.Exited()
 	case <-c.ctx.Done():
-		p.signal(syscall.SIGKILL)
-		<-p.exited
+		p.Signal(syscall.SIGKILL)
+		<-p.Exited()
 	}
 	c.stopped(tk, p)
 }
@@ -216,7 +216,7 @@ func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 func (c *ControlPlane) exited(tk *task, p *process, registered []string) {
 	c.mu.Lock()
 	if !tk.stopRequested {
-		c.log.Warn("task process exited", "service", tk.svc.name, "task", tk.id, "pid", p.pid, "exitCode", p.exitCode)
+		c.log.Warn("task process exited", "service", tk.svc.name, "task", tk.id, "pid", p.PID(), "exitCode", p.exitCode)
 		c.requestStopLocked(tk, StopCodeEssentialContainerExited, "Essential container in task exited", false, false)
 	}
 	c.mu.Unlock()

@@ -76,7 +76,7 @@ func (c *ControlPlane) publish(at time.Time) {
 			continue
 		}
 		probes = append(probes, &probe{
-			tk: tk, service: tk.svc.name, url: tk.proc.url, pid: tk.proc.pid,
+			tk: tk, service: tk.svc.name, url: tk.proc.url, pid: tk.proc.PID(),
 			cpu: float64(atoi(tk.view.Cpu)), mem: float64(atoi(tk.view.Memory)), prev: tk.sample,
 		})
 	}

@@ -13,45 +13,20 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/gameday-sre/gameday/sandbox/lb"
+	"github.com/gameday-sre/gameday/sandbox/procgroup"
 )
 
 // process is a task's OS process, leader of its own process group.
 type process struct {
-	pid    int
+	*procgroup.Leader
 	url    string
 	target lb.Target
-	// exited is closed once the process has exited and been reaped;
-	// exitCode is set before.
-	exited   chan struct{}
+	// exitCode is set before Exited is closed.
 	exitCode int
-
-	mu sync.Mutex
-	// gone is set once the process has exited: from then on its pid and
-	// group id may be reused, so nothing is signalled any more.
-	gone bool
-}
-
-// signal sends sig to the process group, unless the process is gone.
-func (p *process) signal(sig syscall.Signal) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.gone {
-		syscall.Kill(-p.pid, sig)
-	}
-}
-
-func (p *process) ended() bool {
-	select {
-	case <-p.exited:
-		return true
-	default:
-		return false
-	}
 }
 
 // errStopped reports a start abandoned because the task was stopped or the
@@ -83,25 +58,27 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 		r.Close()
 		return nil, err
 	}
-	p := &process{pid: cmd.Process.Pid, exited: make(chan struct{})}
+	pid := cmd.Process.Pid
 	recorded := false
 	if rec := c.cfg.Processes; rec != nil {
-		if err := rec.Record(p.pid, p.pid, fmt.Sprintf("task %s %s %s", c.cfg.Region, spec.Service, spec.TaskID)); err != nil {
-			syscall.Kill(-p.pid, syscall.SIGKILL)
+		if err := rec.Record(pid, pid, fmt.Sprintf("task %s %s %s", c.cfg.Region, spec.Service, spec.TaskID)); err != nil {
+			syscall.Kill(-pid, syscall.SIGKILL)
 			cmd.Wait()
 			r.Close()
-			return nil, fmt.Errorf("recording process %d: %w", p.pid, err)
+			return nil, fmt.Errorf("recording process %d: %w", pid, err)
 		}
 		recorded = true
 	}
-	c.wg.Go(func() {
-		p.wait(cmd)
+	p := &process{}
+	p.Leader = procgroup.Watch(cmd, func() {
+		p.exitCode = exitCode(cmd.ProcessState)
 		if recorded {
-			if err := c.cfg.Processes.Forget(p.pid); err != nil {
-				c.log.Warn("forgetting a task process", "pid", p.pid, "err", err)
+			if err := c.cfg.Processes.Forget(pid); err != nil {
+				c.log.Warn("forgetting a task process", "pid", pid, "err", err)
 			}
 		}
 	})
+	c.wg.Go(func() { <-p.Exited() })
 	// The first line, or nothing if stdout closed without one.
 	lines := make(chan string, 1)
 	c.wg.Go(func() {
@@ -114,8 +91,8 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 		r.Close()
 	})
 	fail := func(err error) (*process, error) {
-		p.signal(syscall.SIGKILL)
-		<-p.exited
+		p.Signal(syscall.SIGKILL)
+		<-p.Exited()
 		return nil, err
 	}
 	deadline := time.NewTimer(c.cfg.ProcessStartTimeout)
@@ -123,7 +100,7 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 	var line string
 	select {
 	case line = <-lines:
-	case <-p.exited:
+	case <-p.Exited():
 		return nil, fmt.Errorf("the process exited with code %d before listening", p.exitCode)
 	case <-deadline.C:
 		return fail(fmt.Errorf("no listening line within %s", c.cfg.ProcessStartTimeout))
@@ -147,7 +124,7 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 		}
 		select {
 		case <-poll.C:
-		case <-p.exited:
+		case <-p.Exited():
 			return nil, fmt.Errorf("the process exited with code %d before passing its health check", p.exitCode)
 		case <-deadline.C:
 			return fail(fmt.Errorf("%s/health did not answer 200 within %s", base, c.cfg.ProcessStartTimeout))
@@ -187,23 +164,6 @@ func (c *ControlPlane) healthy(base string) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
-}
-
-// wait reaps the process and reports its exit.
-func (p *process) wait(cmd *exec.Cmd) {
-	p.reap(cmd)
-	p.exitCode = exitCode(cmd.ProcessState)
-	close(p.exited)
-}
-
-// retire kills what is left of the process group and switches signalling
-// off. It must run after the leader has exited and before it is reaped,
-// while its zombie still holds the pid and the group id.
-func (p *process) retire() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	syscall.Kill(-p.pid, syscall.SIGKILL)
-	p.gone = true
 }
 
 // exitCode is the container exit code ECS reports: the process's, or 128

@@ -42,7 +42,7 @@ type task struct {
 // reason stand, but a kill overrides a graceful stop in progress.
 func (c *ControlPlane) requestStopLocked(tk *task, code, reason string, kill, byScheduler bool) {
 	if kill && tk.proc != nil {
-		tk.proc.signal(syscall.SIGKILL)
+		tk.proc.Signal(syscall.SIGKILL)
 	}
 	if tk.stopRequested {
 		tk.kill = tk.kill || kill
@@ -204,8 +204,8 @@ func (c *ControlPlane) Processes() []Process {
 	defer c.mu.Unlock()
 	var out []Process
 	for _, tk := range c.tasks {
-		if tk.proc != nil && !tk.proc.ended() {
-			out = append(out, Process{PID: tk.proc.pid, PGID: tk.proc.pid, TaskArn: tk.view.TaskArn, Service: tk.svc.name, URL: tk.proc.url})
+		if tk.proc != nil && !tk.proc.Ended() {
+			out = append(out, Process{PID: tk.proc.PID(), PGID: tk.proc.PID(), TaskArn: tk.view.TaskArn, Service: tk.svc.name, URL: tk.proc.url})
 		}
 	}
 	slices.SortFunc(out, func(a, b Process) int { return a.PID - b.PID })

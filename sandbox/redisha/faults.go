@@ -73,7 +73,7 @@ func (g *Group) KillPrimary(ctx context.Context) (*Kill, error) {
 	n.proc = nil
 	g.mu.Unlock()
 	k := &Kill{Node: Node{Name: n.name, Region: n.region, Addr: n.addr()}, At: time.Now(), g: g, n: n}
-	p.kill()
+	p.Kill()
 	g.log.Warn("fault injected", "fault", k.String())
 	return k, nil
 }

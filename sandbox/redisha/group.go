@@ -191,7 +191,7 @@ func (g *Group) Stop() {
 	// Sentinels first, so that none starts a failover while the nodes
 	// go.
 	for _, p := range procs {
-		p.kill()
+		p.Kill()
 	}
 	for _, n := range g.nodes {
 		if n.front != nil {

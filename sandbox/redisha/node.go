@@ -102,7 +102,7 @@ func waitUp(ctx context.Context, p *process, addr string, ping func(context.Cont
 			}
 		}
 		select {
-		case <-p.exited:
+		case <-p.Exited():
 			return fmt.Errorf("%s exited before answering (see its log)", what)
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for %s to answer: %w (last: %v)", what, ctx.Err(), err)

@@ -5,23 +5,17 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"sync"
 	"syscall"
+
+	"github.com/gameday-sre/gameday/sandbox/procgroup"
 )
 
 // process is a redis-server or redis-sentinel, leader of its own process
 // group so that the children Redis forks (for a replica's full sync) are
 // signalled with it.
 type process struct {
+	*procgroup.Leader
 	role string
-	pid  int
-	// exited is closed once the process has exited and been reaped.
-	exited chan struct{}
-
-	mu sync.Mutex
-	// gone is set once the process has exited: from then on its pid and
-	// group id may be reused, so nothing is signalled any more.
-	gone bool
 }
 
 // startProcess starts bin with args, its output appended to logPath, and
@@ -39,62 +33,31 @@ func startProcess(bin string, args []string, logPath, role string, rec Recorder,
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s (%s): %w", role, bin, err)
 	}
-	p := &process{role: role, pid: cmd.Process.Pid, exited: make(chan struct{})}
+	pid := cmd.Process.Pid
 	if rec != nil {
-		if err := rec.Record(p.pid, p.pid, role); err != nil {
-			syscall.Kill(-p.pid, syscall.SIGKILL)
+		if err := rec.Record(pid, pid, role); err != nil {
+			syscall.Kill(-pid, syscall.SIGKILL)
 			cmd.Wait()
-			return nil, fmt.Errorf("recording %s (pid %d): %w", role, p.pid, err)
+			return nil, fmt.Errorf("recording %s (pid %d): %w", role, pid, err)
 		}
 	}
-	go func() {
-		p.reap(cmd)
-		close(p.exited)
-		log.Info("redis process exited", "role", role, "pid", p.pid, "state", cmd.ProcessState.String())
+	p := &process{role: role}
+	p.Leader = procgroup.Watch(cmd, func() {
+		log.Info("redis process exited", "role", role, "pid", pid, "state", cmd.ProcessState.String())
 		if rec != nil {
-			if err := rec.Forget(p.pid); err != nil {
-				log.Warn("forgetting a redis process", "role", role, "pid", p.pid, "err", err)
+			if err := rec.Forget(pid); err != nil {
+				log.Warn("forgetting a redis process", "role", role, "pid", pid, "err", err)
 			}
 		}
-	}()
-	log.Info("redis process started", "role", role, "pid", p.pid, "log", logPath)
+	})
+	log.Info("redis process started", "role", role, "pid", pid, "log", logPath)
 	return p, nil
 }
 
 // signal sends sig to the process group, unless the process is gone.
 func (p *process) signal(sig syscall.Signal) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.gone {
-		return fmt.Errorf("signalling %s (pid %d): it has exited", p.role, p.pid)
-	}
-	if err := syscall.Kill(-p.pid, sig); err != nil {
-		return fmt.Errorf("signalling %s (pid %d) with %s: %w", p.role, p.pid, sig, err)
+	if err := p.Signal(sig); err != nil {
+		return fmt.Errorf("%s: %w", p.role, err)
 	}
 	return nil
-}
-
-// kill SIGKILLs the group and waits until the process has been reaped.
-func (p *process) kill() {
-	p.signal(syscall.SIGKILL)
-	<-p.exited
-}
-
-func (p *process) ended() bool {
-	select {
-	case <-p.exited:
-		return true
-	default:
-		return false
-	}
-}
-
-// retire kills what is left of the process group and switches signalling
-// off. It must run after the leader has exited and before it is reaped,
-// while its zombie still holds the pid and the group id.
-func (p *process) retire() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	syscall.Kill(-p.pid, syscall.SIGKILL)
-	p.gone = true
 }

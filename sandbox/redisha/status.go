@@ -67,7 +67,7 @@ func (g *Group) Status(ctx context.Context) Status {
 	for _, n := range g.nodes {
 		ns := NodeStatus{Node: Node{Name: n.name, Region: n.region, Addr: n.addr()}, Role: "down"}
 		g.mu.Lock()
-		running := n.proc != nil && !n.proc.ended()
+		running := n.proc != nil && !n.proc.Ended()
 		g.mu.Unlock()
 		if !running {
 			st.Nodes = append(st.Nodes, ns)

@@ -37,7 +37,7 @@ func (g *Group) steady(ctx context.Context) error {
 	stopped := g.stopped
 	var down []string
 	for _, n := range g.nodes {
-		if n.proc == nil || n.proc.ended() {
+		if n.proc == nil || n.proc.Ended() {
 			down = append(down, n.name)
 		}
 	}

@@ -1,4 +1,4 @@
-package ecs
+package procgroup
 
 import (
 	"os/exec"
@@ -10,7 +10,7 @@ import (
 // (waitid(P_PID, pid, WEXITED|WNOWAIT)), retires it while its zombie holds
 // the pid and group id, then reaps it, so that no signal ever reaches a
 // process that reused them.
-func (p *process) reap(cmd *exec.Cmd) {
+func (l *Leader) reap(cmd *exec.Cmd) {
 	const (
 		pPID    = 1
 		wExited = 0x4
@@ -18,11 +18,11 @@ func (p *process) reap(cmd *exec.Cmd) {
 	)
 	var info [128]byte // siginfo_t
 	for {
-		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(p.pid), uintptr(unsafe.Pointer(&info[0])), wExited|wNoWait, 0, 0)
+		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(l.pid), uintptr(unsafe.Pointer(&info[0])), wExited|wNoWait, 0, 0)
 		if errno != syscall.EINTR {
 			break
 		}
 	}
-	p.retire()
+	l.retire()
 	cmd.Wait()
 }
