@@ -1,13 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"testing"
 	"text/tabwriter"
 	"time"
 
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
 	"github.com/spf13/cobra"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
@@ -22,11 +32,13 @@ func newCheckCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check --target NAME|PATH",
 		Short: "Compare a target's deployed configuration with the runbook",
-		Long: `check reads the target's configuration through its AWS APIs (scalable
-targets, scaling policies, scheduled actions, task definitions, tags, alarms,
-Route 53 health checks and failover records, the Redis replication group,
-the dashboard) and judges each runbook row against the spec. It prints a
-drift table: row, expected, actual, verdict.
+		Long: `check runs the compliance suite (suites/compliance, one Ginkgo spec per
+runbook row): it reads the target's configuration through its AWS APIs
+(scalable targets, scaling policies, scheduled actions, task definitions,
+tags, alarms, Route 53 health checks and failover records, the Redis
+replication group, the dashboard) and judges each row against the spec. It
+prints a drift table: row, expected, actual, verdict. The JUnit report's
+test cases are the suite's specs.
 
 Rows whose API the target does not serve (its profile's "serves") are
 skipped with that reason, never passed. Row ids are the keys the sandbox's
@@ -52,14 +64,21 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 		if err != nil {
 			return err
 		}
-		started := time.Now()
-		findings, err := compliance.Run(cmd.Context(), clients, p, complianceTarget(profile))
+		suite, err := compliance.New(clients, p, complianceTarget(profile))
+		if err != nil {
+			return err
+		}
+		report, err := runSuite(cmd.Context(), target, specPath)
+		if err != nil {
+			return err
+		}
+		findings, err := suite.Findings(report)
 		if err != nil {
 			return err
 		}
 		if junit != "" {
-			if err := compliance.WriteJUnit(junit, profile.Name, findings, started, time.Now()); err != nil {
-				return err
+			if err := reporters.GenerateJUnitReport(report, junit); err != nil {
+				return fmt.Errorf("writing JUnit report %s: %w", junit, err)
 			}
 		}
 		out := cmd.OutOrStdout()
@@ -81,8 +100,109 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 		}
 		return nil
 	}
+	cmd.AddCommand(newCheckSuiteCmd())
 	return cmd
 }
+
+// suiteCommand is the hidden subcommand of check in which a child gameday
+// runs the compliance suite.
+const suiteCommand = "run-suite"
+
+// childGrace is how long an interrupted child has to stop: the suite only
+// reads, so there is nothing for it to undo.
+const childGrace = 5 * time.Second
+
+// runSuite runs the compliance suite in a child gameday process and returns
+// Ginkgo's report of the run.
+//
+// A child rather than this process, because Ginkgo owns the process it runs
+// in: it runs one suite per process, so gameday could never run a second
+// (run will run several); it exits the process itself, with 1, on a second
+// RunSpecs or a bad configuration, where 1 means drift here; its reporter
+// writes to os.Stdout, which -o json must have to itself; and it takes over
+// SIGINT and SIGTERM. The child writes Ginkgo's JSON report, the real
+// Report read back whole, so the findings and the JUnit test cases are the
+// suite's Its as Ginkgo ran them; the child's console output is kept to
+// explain a child that could not report.
+func runSuite(ctx context.Context, target, specPath string) (types.Report, error) {
+	if testing.Testing() {
+		// os.Executable is then the test binary, which would run the tests
+		// again instead of the suite.
+		return types.Report{}, errors.New("check runs its suite in a child gameday process: a test must run the built gameday binary, not call run in process")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return types.Report{}, fmt.Errorf("finding the gameday binary to run the compliance suite: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "gameday-check")
+	if err != nil {
+		return types.Report{}, fmt.Errorf("making a directory for the compliance suite's report: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "report.json")
+	child := exec.CommandContext(ctx, exe, "check", suiteCommand, "--target", target, "--spec", specPath, "--json-report", path)
+	var console bytes.Buffer
+	child.Stdout, child.Stderr = &console, &console
+	child.Cancel = func() error { return child.Process.Signal(os.Interrupt) }
+	child.WaitDelay = childGrace
+	runErr := child.Run()
+	if err := ctx.Err(); err != nil {
+		return types.Report{}, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return types.Report{}, fmt.Errorf("the compliance suite against %s wrote no report (%v): %w\n%s", target, runErr, err, console.Bytes())
+	}
+	// Ginkgo's JSON report is a list, one report per suite.
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil {
+		return types.Report{}, fmt.Errorf("reading the compliance suite's report %s: %w", path, err)
+	}
+	if len(reports) != 1 {
+		return types.Report{}, fmt.Errorf("reading the compliance suite's report %s: %d suites in it, want 1", path, len(reports))
+	}
+	return reports[0], nil
+}
+
+// newCheckSuiteCmd is the child's side of runSuite.
+func newCheckSuiteCmd() *cobra.Command {
+	var target, specPath, report string
+	cmd := &cobra.Command{
+		Use:    suiteCommand + " --target NAME|PATH --json-report FILE",
+		Short:  "Run the compliance suite in this process and write Ginkgo's JSON report",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+	}
+	cmd.Flags().StringVar(&target, "target", "", "target profile: a name in fixtures/targets or a path")
+	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
+	cmd.Flags().StringVar(&report, "json-report", "", "write Ginkgo's JSON report to this file")
+	cmd.MarkFlagRequired("target")
+	cmd.MarkFlagRequired("json-report")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		p, profile, clients, err := openTarget(cmd.Context(), specPath, target)
+		if err != nil {
+			return err
+		}
+		suite, err := compliance.New(clients, p, complianceTarget(profile))
+		if err != nil {
+			return err
+		}
+		suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+		reporterConfig.JSONReport = report
+		reporterConfig.NoColor = true
+		if !suite.RunSpecs(verdictOnly{}, suiteConfig, reporterConfig) {
+			return failed("target %s drifts from the runbook", profile.Name)
+		}
+		return nil
+	}
+	return cmd
+}
+
+// verdictOnly is the GinkgoTestingT of a run outside go test: RunSpecs's
+// result already says what Fail would.
+type verdictOnly struct{}
+
+func (verdictOnly) Fail() {}
 
 // openTarget loads the spec and the profile, refuses a target whose
 // account cannot be vouched for, and makes sure the target answers.

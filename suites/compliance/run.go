@@ -1,12 +1,12 @@
 package compliance
 
 import (
-	"context"
-	"fmt"
+	"slices"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/reporters"
-	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+	"github.com/onsi/gomega/gcustom"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
 	"github.com/gameday-sre/gameday/spec"
@@ -16,73 +16,100 @@ import (
 // Label is the suite's label; each row also carries its area's.
 const Label = "compliance"
 
-// Run judges every row of the runbook against a target and returns one
-// finding per row, in the runbook's order. Only an unusable target is an
-// error; an unreadable API is a finding of each row that needs it.
-func Run(ctx context.Context, clients *gdaws.Clients, p *spec.Platform, target Target) ([]rows.Finding, error) {
+// findingEntry names the report entry in which each spec leaves its
+// finding, so that a caller can rebuild the drift table from Ginkgo's
+// report alone (Findings).
+const findingEntry = "finding"
+
+// readTimeout bounds the reads of one area. An area is a handful of calls,
+// but against staging they are paced and throttling is retried.
+const readTimeout = 5 * time.Minute
+
+// Suite is the compliance suite for one target: one Ginkgo spec per
+// runbook row.
+type Suite struct {
+	reader *reader
+	target Target
+	rows   []rows.Row
+}
+
+// New makes the suite for a target, refusing one it could only half read.
+func New(clients *gdaws.Clients, p *spec.Platform, target Target) (*Suite, error) {
 	if err := target.check(); err != nil {
 		return nil, err
 	}
-	r := newReader(clients, p, target)
-	all := rows.Rows(p, target.Names)
-	out := make([]rows.Finding, len(all))
-	for i, row := range all {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		out[i] = judge(ctx, r, target, row)
-	}
-	return out, nil
+	return &Suite{reader: newReader(clients, p, target), target: target, rows: rows.Rows(p, target.Names)}, nil
 }
 
-func judge(ctx context.Context, r *reader, target Target, row rows.Row) rows.Finding {
-	if !target.serves(row.Needs) {
-		return row.NotServed(target.Name)
+// RunSpecs declares the suite's specs and runs them with Ginkgo; args are
+// RunSpecs's (a SuiteConfig, a ReporterConfig). Ginkgo runs one suite per
+// process, so this is called once, by a test or by gameday's child process.
+func (s *Suite) RunSpecs(t ginkgo.GinkgoTestingT, args ...any) bool {
+	gomega.RegisterFailHandler(ginkgo.Fail)
+	s.declare()
+	return ginkgo.RunSpecs(t, "compliance against "+s.target.Name, append([]any{ginkgo.Label(Label)}, args...)...)
+}
+
+// declare makes a Describe per area, in the runbook's order, with an It
+// per row.
+func (s *Suite) declare() {
+	var areas []rows.Area
+	for _, r := range s.rows {
+		if !slices.Contains(areas, r.Area) {
+			areas = append(areas, r.Area)
+		}
 	}
-	o, err := r.read(ctx, row.Area)
-	if err != nil {
-		return row.Unreadable(err)
+	for _, area := range areas {
+		s.describe(area, slices.DeleteFunc(slices.Clone(s.rows), func(r rows.Row) bool { return r.Area != area }))
+	}
+}
+
+// describe reads the area in a BeforeAll of an Ordered container rather
+// than in a SynchronizedBeforeSuite: the container's BeforeAll runs only
+// when a label filter keeps one of its specs, so --label-filter=alarms
+// reads the alarms and nothing else; it runs once however many rows the
+// area has, and, since Ginkgo keeps an Ordered container on one process,
+// once under ginkgo -p too. A SynchronizedBeforeSuite would read every
+// area whatever the filter and ship the SDK's types between processes.
+//
+// ContinueOnFailure: a drift fails its own row, and the area's other rows
+// must still be judged. The BeforeAll keeps a read error instead of
+// failing, so each row of an unreadable area reports it.
+func (s *Suite) describe(area rows.Area, rs []rows.Row) {
+	ginkgo.Describe(string(area), ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
+		var observed *rows.Observed
+		var readErr error
+		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
+			if slices.ContainsFunc(rs, func(r rows.Row) bool { return s.target.serves(r.Needs) }) {
+				observed, readErr = s.reader.read(ctx, area)
+			}
+		}, ginkgo.NodeTimeout(readTimeout))
+		for _, row := range rs {
+			ginkgo.It(row.ID, ginkgo.Label(Label, string(area)), func() {
+				f := s.judge(row, observed, readErr)
+				ginkgo.AddReportEntry(findingEntry, f, ginkgo.ReportEntryVisibilityNever)
+				if f.Verdict == rows.Skip {
+					ginkgo.Skip(f.Reason)
+				}
+				gomega.Expect(f).To(comply)
+			})
+		}
+	})
+}
+
+func (s *Suite) judge(row rows.Row, o *rows.Observed, readErr error) rows.Finding {
+	if !s.target.serves(row.Needs) {
+		return row.NotServed(s.target.Name)
+	}
+	if readErr != nil {
+		return row.Unreadable(readErr)
 	}
 	return row.Judge(o)
 }
 
-// WriteJUnit writes findings as Ginkgo's JUnit report, one test case per
-// row labelled with the suite and the row's area, so CI shows them as it
-// shows every other suite's.
-func WriteJUnit(path, target string, findings []rows.Finding, started, ended time.Time) error {
-	report := types.Report{
-		SuitePath:        "suites/compliance",
-		SuiteDescription: "compliance against " + target,
-		SuiteLabels:      []string{Label},
-		SuiteSucceeded:   true,
-		StartTime:        started,
-		EndTime:          ended,
-		RunTime:          ended.Sub(started),
-	}
-	for _, f := range findings {
-		spec := types.SpecReport{
-			LeafNodeType:   types.NodeTypeIt,
-			LeafNodeText:   f.Row,
-			LeafNodeLabels: []string{Label, string(f.Area)},
-			StartTime:      started,
-			EndTime:        ended,
-			State:          types.SpecStatePassed,
-			CapturedStdOutErr: fmt.Sprintf("section: %s\nexpected: %s\nactual: %s\nresource: %s\n",
-				f.Section, f.Expected, f.Actual, f.Resource),
-		}
-		switch f.Verdict {
-		case rows.Skip:
-			spec.State = types.SpecStateSkipped
-			spec.Failure = types.Failure{Message: f.Reason}
-		case rows.Fail, rows.Error:
-			spec.State = types.SpecStateFailed
-			spec.Failure = types.Failure{Message: f.String(), FailureNodeType: types.NodeTypeIt}
-			report.SuiteSucceeded = false
-		}
-		report.SpecReports = append(report.SpecReports, spec)
-	}
-	if err := reporters.GenerateJUnitReport(report, path); err != nil {
-		return fmt.Errorf("writing JUnit report %s: %w", path, err)
-	}
-	return nil
-}
+// comply matches a passing finding. Its failure message is the finding
+// alone (section, row, expected, actual, resource), short and stable so
+// that the same drift reads the same every night.
+var comply = gcustom.MakeMatcher(func(f rows.Finding) (bool, error) {
+	return f.Verdict == rows.Pass, nil
+}).WithTemplate("{{.Actual}}")

@@ -3,6 +3,9 @@
 // It reads, never writes, and runs against the sandbox, an emulator or
 // staging alike; a target that does not serve an API skips that API's rows
 // with the reason.
+//
+// gameday check runs it (in a child process of its own), and so do go test
+// and the ginkgo CLI given GAMEDAY_TARGET (compliance_suite_test.go).
 package compliance
 
 import (
