@@ -223,7 +223,7 @@ func (queryCodec) writeOutput(w http.ResponseWriter, c *call, out map[string]any
 	openTag(&b, c.operation+"Response", c.svc.xmlNamespace)
 	// Always written, if empty: the Go SDK fails on a missing result
 	// element of an operation whose output has no members.
-	writeXML(&b, c.operation+"Result", out)
+	queryLists[c.svc.name].write(&b, c.operation+"Result", out)
 	b.WriteString("<ResponseMetadata>")
 	writeXML(&b, "RequestId", c.requestID)
 	b.WriteString("</ResponseMetadata>")
@@ -265,26 +265,40 @@ func openTag(b *bytes.Buffer, name, ns string) {
 
 func closeTag(b *bytes.Buffer, name string) { b.WriteString("</" + name + ">") }
 
+// xmlLists maps the list members of a service's Query output whose items
+// the model names (@xmlName) to that name.
+type xmlLists map[string]string
+
+// queryLists holds the xmlLists of the Query services that have any.
+var queryLists = map[string]xmlLists{ServiceElastiCache: elastiCacheLists}
+
 // writeXML writes a normalized value as the Query protocol's XML: members
 // as elements, list items as <member>, map entries as <entry> with <key>
 // and <value>, timestamps in ISO 8601.
-func writeXML(b *bytes.Buffer, name string, v any) {
+func writeXML(b *bytes.Buffer, name string, v any) { xmlLists(nil).write(b, name, v) }
+
+// write is writeXML with the items of the lists l names under their names.
+func (l xmlLists) write(b *bytes.Buffer, name string, v any) {
 	openTag(b, name, "")
 	switch x := v.(type) {
 	case map[string]any:
 		for _, k := range sortedKeys(x) {
-			writeXML(b, k, x[k])
+			l.write(b, k, x[k])
 		}
 	case mapTree:
 		for _, k := range sortedKeys(x) {
 			b.WriteString("<entry>")
-			writeXML(b, "key", k)
-			writeXML(b, "value", x[k])
+			l.write(b, "key", k)
+			l.write(b, "value", x[k])
 			b.WriteString("</entry>")
 		}
 	case []any:
+		item := l[name]
+		if item == "" {
+			item = "member"
+		}
 		for _, e := range x {
-			writeXML(b, "member", e)
+			l.write(b, item, e)
 		}
 	case nil:
 	default:

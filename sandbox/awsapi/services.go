@@ -157,6 +157,7 @@ var services = map[string]*service{
 			errorShape{shape: "ThrottlingException", namespace: "com.amazon.coral.availability", query: "Throttling"},
 		),
 	},
+	ServiceElastiCache: elastiCacheService,
 }
 
 // serviceBy returns the service for which match holds, or nil.
