@@ -19,6 +19,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/awsapi"
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 	"github.com/gameday-sre/gameday/sandbox/ecs"
+	"github.com/gameday-sre/gameday/sandbox/elasticache"
 	"github.com/gameday-sre/gameday/sandbox/route53"
 )
 
@@ -29,10 +30,14 @@ type Region struct {
 	CloudWatch  *cloudwatch.Engine
 }
 
-// Global is the engines of AWS's global services, which answer whatever
-// region a request is signed for.
+// Global is the engines the sandbox runs once rather than per region:
+// Route 53, global in AWS, which answers whatever region a request is
+// signed for, and the ElastiCache of the one Redis group.
 type Global struct {
 	Route53 *route53.Engine
+	// ElastiCache is regional in AWS; the engine answers for its home
+	// region and sees no groups from others.
+	ElastiCache *elasticache.Engine
 }
 
 // New returns the endpoint for the regions, keyed by region name, and the
@@ -50,6 +55,9 @@ func New(regions map[string]Region, global Global, defaultRegion string, log *sl
 	srv.Handle(awsapi.ServiceCloudWatch, r.handler(cloudWatchOperations))
 	if global.Route53 != nil {
 		srv.Handle(awsapi.ServiceRoute53, global.Route53.ServeAWS)
+	}
+	if global.ElastiCache != nil {
+		srv.Handle(awsapi.ServiceElastiCache, global.ElastiCache.ServeAWS)
 	}
 	return srv, nil
 }

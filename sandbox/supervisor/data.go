@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"time"
 
+	"github.com/gameday-sre/gameday/sandbox/elasticache"
 	"github.com/gameday-sre/gameday/sandbox/faults"
 	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/state"
@@ -34,6 +35,14 @@ func (s *sandbox) startData(ctx context.Context, dir state.Dir) error {
 		}
 		s.redis = g
 		s.endpoints.RedisSentinels = g.SentinelAddrs()
+		p := s.cfg.Platform
+		s.cache, err = elasticache.New(elasticache.Config{
+			ReplicationGroupID: CacheName, Description: "the Redis cache, replicated to the failover region",
+			Region: p.Regions.Primary.Name, Logger: s.log.With("service", "elasticache"),
+		}, cacheGroup{g: g, regions: map[string]string{"primary": p.Regions.Primary.Name, "failover": p.Regions.Failover.Name}}, s.clock)
+		if err != nil {
+			return fmt.Errorf("elasticache: %w", err)
+		}
 		if d := s.cfg.LinkDelay; d > 0 {
 			if _, err := g.LinkDelay(ctx, s.real(d), 0); err != nil {
 				return fmt.Errorf("link delay %s: %w", d, err)
@@ -157,4 +166,55 @@ func (s *sandbox) dataStatus(ctx context.Context) DataStatus {
 		d.Redis.Nodes = append(d.Redis.Nodes, RedisNode{Name: n.Name, Region: n.Region, Addr: n.Addr, Role: n.Role, LagBytes: n.LagBytes})
 	}
 	return d
+}
+
+// cacheGroup is the Redis group as ElastiCache describes it.
+type cacheGroup struct {
+	g       *redisha.Group
+	regions map[string]string // redisha's places to AWS region names
+}
+
+func (c cacheGroup) Status(ctx context.Context) ([]elasticache.Node, error) {
+	st := c.g.Status(ctx)
+	roles := map[string]string{}
+	for _, n := range st.Nodes {
+		roles[n.Addr] = n.Role
+	}
+	var out []elasticache.Node
+	for _, n := range c.g.Nodes() {
+		role := elasticache.Down
+		switch {
+		case n.Addr == st.Master:
+			role = elasticache.Primary
+		case roles[n.Addr] == "replica":
+			role = elasticache.Replica
+		}
+		out = append(out, elasticache.Node{Region: c.regions[n.Region], Addr: n.Addr, Role: role})
+	}
+	return out, nil
+}
+
+// Failover is what ElastiCache's TestFailover does to a group: the primary
+// is lost, a replica promoted, and the old primary replaced as a replica.
+func (c cacheGroup) Failover(ctx context.Context) error {
+	k, err := c.g.KillPrimary(ctx)
+	if err != nil {
+		return err
+	}
+	if err := k.Revert(ctx); err != nil {
+		return err
+	}
+	return c.g.WaitSteady(ctx)
+}
+
+// serves is what the sandbox's AWS endpoint serves, as a target profile
+// lists it. ElastiCache comes with a running Redis group, which spans both
+// regions as a global datastore does; it is a Sentinel group, never in
+// cluster mode.
+func (s *sandbox) serves() []string {
+	apis := []string{"ecs", "application-autoscaling", "cloudwatch", "route53"}
+	if s.cache != nil {
+		apis = append(apis, "elasticache", "elasticache-global-datastore")
+	}
+	return apis
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/dnsserver"
+	"github.com/gameday-sre/gameday/sandbox/elasticache"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
 	"github.com/gameday-sre/gameday/sandbox/faults"
 	"github.com/gameday-sre/gameday/sandbox/redisha"
@@ -66,6 +67,9 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err := s.startData(ctx, o.Dir); err != nil {
 		return err
 	}
+	if err := s.serveAWS(); err != nil {
+		return err
+	}
 	go s.controlLoop(ctx)
 	if err := s.waitForMinimum(ctx); err != nil {
 		return err
@@ -90,6 +94,7 @@ type sandbox struct {
 	route53 *route53.Engine
 	dns     *dnsserver.Server
 	redis   *redisha.Group
+	cache   *elasticache.Engine
 	// data holds why a store is absent; dataStatus adds the live state.
 	data DataStatus
 	mu   sync.Mutex
@@ -101,6 +106,9 @@ type sandbox struct {
 }
 
 func (s *sandbox) close() {
+	if s.cache != nil {
+		s.cache.Close()
+	}
 	if s.redis != nil {
 		s.redis.Stop()
 	}
@@ -144,7 +152,6 @@ func (s *sandbox) start(o Options) error {
 	}
 
 	s.endpoints.LoadBalancers = map[string]string{}
-	engines := map[string]endpoint.Region{}
 	for i, name := range []string{p.Regions.Primary.Name, p.Regions.Failover.Name} {
 		r, err := s.startRegion(i, name, regionAddrs[i], o)
 		s.regions = append(s.regions, r)
@@ -153,11 +160,18 @@ func (s *sandbox) start(o Options) error {
 		}
 		mux.Handle(queuePath(name)+"/queue/", http.StripPrefix(queuePath(name), r.queue.Handler()))
 		s.endpoints.LoadBalancers[name] = r.balancer.URL()
-		engines[name] = r.engines()
 	}
-
 	s.route53 = s.newRoute53()
-	aws, err := endpoint.New(engines, endpoint.Global{Route53: s.route53}, s.primary().name, s.log)
+	return nil
+}
+
+// serveAWS serves the AWS endpoint once every engine behind it exists.
+func (s *sandbox) serveAWS() error {
+	engines := map[string]endpoint.Region{}
+	for _, r := range s.regions {
+		engines[r.name] = r.engines()
+	}
+	aws, err := endpoint.New(engines, endpoint.Global{Route53: s.route53, ElastiCache: s.cache}, s.primary().name, s.log)
 	if err != nil {
 		return err
 	}
@@ -222,7 +236,7 @@ func (s *sandbox) publishEndpoints(dir state.Dir) error {
 		Regions:     targets.Regions{Primary: p.Regions.Primary.Name, Failover: p.Regions.Failover.Name},
 		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers, DNS: s.endpoints.DNS, RedisSentinels: s.endpoints.RedisSentinels},
 		Clock:       &targets.Clock{Scale: s.cfg.TimeScale, PlatformOrigin: s.clock.Now(), RealOrigin: time.Now()},
-		Serves:      []string{"ecs", "application-autoscaling", "cloudwatch", "route53"},
+		Serves:      s.serves(),
 		Names:       targets.ResourceNames{HostedZone: hostedZone(p), ReplicationGroup: CacheName},
 	}
 	if err := targets.Write(dir.File("target.yaml"), profile); err != nil {

@@ -44,7 +44,7 @@ func cacheRows(p *spec.Platform, n Names) []Row {
 			}},
 	}
 	if cache.Limits.ClusterModeAutoScaling {
-		rows = append(rows, row("clusterMode", cache.Limits.Source, CapElastiCache, "enabled", func(g ectypes.ReplicationGroup) string {
+		rows = append(rows, row("clusterMode", cache.Limits.Source, CapClusterMode, "enabled", func(g ectypes.ReplicationGroup) string {
 			return enabled(g.ClusterEnabled != nil && *g.ClusterEnabled)
 		}))
 	}

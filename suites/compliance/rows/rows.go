@@ -79,10 +79,13 @@ const (
 	CapRoute53         = "route53"
 	CapElastiCache     = "elasticache"
 	CapGlobalDatastore = "elasticache-global-datastore"
-	CapBudgets         = "budgets"
+	// CapClusterMode is a target whose Redis can run in cluster mode; the
+	// sandbox's is a Sentinel group, which cannot.
+	CapClusterMode = "elasticache-cluster-mode"
+	CapBudgets     = "budgets"
 )
 
-var capabilities = []string{CapECS, CapAutoScaling, CapCloudWatch, CapRoute53, CapElastiCache, CapGlobalDatastore, CapBudgets}
+var capabilities = []string{CapECS, CapAutoScaling, CapCloudWatch, CapRoute53, CapElastiCache, CapGlobalDatastore, CapClusterMode, CapBudgets}
 
 // CheckCapabilities refuses a serves list with a name no row knows.
 func CheckCapabilities(serves []string) error {
