@@ -7,6 +7,10 @@ import (
 	"testing"
 	"time"
 
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+
 	"github.com/gameday-sre/gameday/drivers/redis"
 	"github.com/gameday-sre/gameday/sandbox/supervisor"
 )
@@ -83,5 +87,41 @@ func TestRedisPrimaryKillThroughTheSandbox(t *testing.T) {
 			}
 		}
 		return false
+	})
+}
+
+// ElastiCache's TestFailover, called with the SDK on the sandbox's AWS
+// endpoint, really fails the Redis group over: the failover region's node
+// becomes the primary and the group comes back available.
+func TestElastiCacheTestFailoverMovesThePrimary(t *testing.T) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("redis-server is not on PATH (apt-get install redis-server redis-sentinel)")
+	}
+	dir := startSandbox(t)
+	st := status(t, dir)
+	cfg := sdk.Config{Region: sandboxRegion, BaseEndpoint: sdk.String(st.Endpoints.AWS), Credentials: credentials.NewStaticCredentialsProvider("gameday", "gameday", "")}
+	ec := elasticache.NewFromConfig(cfg)
+	primaryRegion := func() (string, string) {
+		out, err := ec.DescribeReplicationGroups(t.Context(), &elasticache.DescribeReplicationGroupsInput{ReplicationGroupId: sdk.String(supervisor.CacheName)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := out.ReplicationGroups[0]
+		for _, m := range g.NodeGroups[0].NodeGroupMembers {
+			if sdk.ToString(m.CurrentRole) == "primary" {
+				return sdk.ToString(m.PreferredAvailabilityZone), sdk.ToString(g.Status)
+			}
+		}
+		return "", sdk.ToString(g.Status)
+	}
+	if az, state := primaryRegion(); !strings.HasPrefix(az, sandboxRegion) || state != "available" {
+		t.Fatalf("before the test: primary in %q, group %s; want %s and available", az, state, sandboxRegion)
+	}
+	if _, err := ec.TestFailover(t.Context(), &elasticache.TestFailoverInput{ReplicationGroupId: sdk.String(supervisor.CacheName), NodeGroupId: sdk.String("0001")}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "the primary in the failover region and the group available", func() bool {
+		az, state := primaryRegion()
+		return state == "available" && !strings.HasPrefix(az, sandboxRegion) && az != ""
 	})
 }
