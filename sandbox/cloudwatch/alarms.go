@@ -559,7 +559,7 @@ func (e *Engine) SetAlarmState(in SetAlarmStateInput) error {
 		e.transitionLocked(a, in.StateValue, in.StateReason, in.StateReasonData, now)
 	}
 	e.mu.Unlock()
-	e.deliver()
+	e.transitions.Deliver()
 	return nil
 }
 
@@ -578,7 +578,7 @@ type Transition struct {
 
 // transitionLocked moves a to state, records the StateUpdate history item
 // and queues the transition for subscribers.
-func (e *Engine) transitionLocked(a *alarm, state StateValue, reason, reasonData string, at time.Time) {
+func (e *Engine) transitionLocked(a *alarm, state StateValue, reason, reasonData string, at time.Time) Transition {
 	old := a.StateValue
 	oldState := stateJSON(a.StateValue, a.StateReason, a.StateReasonData)
 	a.StateValue, a.StateReason, a.StateReasonData = state, reason, reasonData
@@ -594,7 +594,7 @@ func (e *Engine) transitionLocked(a *alarm, state StateValue, reason, reasonData
 			NewState: stateJSON(state, reason, reasonData),
 		}),
 	})
-	e.pending = append(e.pending, Transition{
+	t := Transition{
 		AlarmName:       a.AlarmName,
 		AlarmArn:        a.AlarmArn,
 		OldState:        old,
@@ -603,7 +603,9 @@ func (e *Engine) transitionLocked(a *alarm, state StateValue, reason, reasonData
 		StateReasonData: reasonData,
 		Timestamp:       at,
 		Actions:         a.actionsFor(state),
-	})
+	}
+	e.transitions.Queue(t)
+	return t
 }
 
 // AutoScalingReinvokeInterval is how often an alarm re-invokes its Auto

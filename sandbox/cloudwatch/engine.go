@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/clock"
+	"github.com/gameday-sre/gameday/sandbox/notify"
 )
 
 const (
@@ -61,17 +62,8 @@ type Engine struct {
 	history    []historyRecord
 	historySeq uint64
 	dashboards map[string]*dashboard
-	subs       []subscriber
-	subSeq     uint64
-	// pending holds transitions not yet handed to subscribers, in the order
-	// they happened; delivering is true while some goroutine hands them out.
-	pending    []Transition
-	delivering bool
-}
-
-type subscriber struct {
-	id uint64
-	f  func(Transition)
+	// transitions are queued under mu and delivered after it is released.
+	transitions notify.Feed[Transition]
 }
 
 // New returns an empty engine reading platform time from c.
@@ -105,58 +97,7 @@ func (e *Engine) String() string {
 // the engine's lock is released, so it may call back into the engine; calls
 // are in the order the changes happened. The returned function unsubscribes.
 func (e *Engine) OnTransition(f func(Transition)) (cancel func()) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.subSeq++
-	id := e.subSeq
-	e.subs = append(e.subs, subscriber{id: id, f: f})
-	return func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		for i, s := range e.subs {
-			if s.id == id {
-				e.subs = append(e.subs[:i:i], e.subs[i+1:]...)
-				return
-			}
-		}
-	}
-}
-
-// deliver hands queued transitions to subscribers. It must be called
-// without e.mu held. The goroutine that finds no delivery in progress
-// delivers everything queued, including what other goroutines or the
-// subscribers themselves queue meanwhile; that keeps the order and lets a
-// subscriber call into the engine without deadlocking.
-func (e *Engine) deliver() {
-	e.mu.Lock()
-	if e.delivering {
-		e.mu.Unlock()
-		return
-	}
-	e.delivering = true
-	locked := true
-	// A panicking subscriber must not leave delivery switched off forever.
-	defer func() {
-		if !locked {
-			e.mu.Lock()
-		}
-		e.delivering = false
-		e.mu.Unlock()
-	}()
-	for len(e.pending) > 0 {
-		batch := e.pending
-		e.pending = nil
-		subs := append([]subscriber(nil), e.subs...)
-		e.mu.Unlock()
-		locked = false
-		for _, t := range batch {
-			for _, s := range subs {
-				s.f(t)
-			}
-		}
-		e.mu.Lock()
-		locked = true
-	}
+	return e.transitions.Subscribe(f)
 }
 
 // needsLocked maps each metric that alarms watch to the longest history

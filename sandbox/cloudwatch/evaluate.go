@@ -343,18 +343,17 @@ func (e *Engine) Evaluate(now time.Time) []Transition {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	first := len(e.pending)
+	var produced []Transition
 	for _, name := range names {
 		a := e.alarms[name]
 		o := e.evaluateLocked(a, now)
 		if o.retain || o.state == a.StateValue {
 			continue
 		}
-		e.transitionLocked(a, o.state, o.reason, o.reasonData, now)
+		produced = append(produced, e.transitionLocked(a, o.state, o.reason, o.reasonData, now))
 	}
-	produced := slices.Clone(e.pending[first:])
 	e.mu.Unlock()
-	e.deliver()
+	e.transitions.Deliver()
 	return produced
 }
 

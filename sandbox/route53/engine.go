@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/clock"
+	"github.com/gameday-sre/gameday/sandbox/notify"
 )
 
 // CheckerRegions are the locations of Route 53's health checkers
@@ -121,14 +122,9 @@ type Engine struct {
 	seq       uint64 // orders zones and health checks by creation
 	checkRefs map[string]checkRef
 	// tags are by tagKey.
-	tags   map[string]map[string]string
-	subs   []subscriber
-	subSeq uint64
-	// pending holds health changes not yet handed to subscribers, in the
-	// order they happened; delivering is true while a goroutine hands them
-	// out.
-	pending    []HealthChange
-	delivering bool
+	tags map[string]map[string]string
+	// changes are queued under mu and delivered after it is released.
+	healthChanges notify.Feed[HealthChange]
 }
 
 // checkRef is what a caller reference was used for; deleted references
@@ -136,11 +132,6 @@ type Engine struct {
 type checkRef struct {
 	id      string
 	deleted bool
-}
-
-type subscriber struct {
-	id uint64
-	f  func(HealthChange)
 }
 
 // New returns an engine without hosted zones or health checks, reading
@@ -186,57 +177,7 @@ func (e *Engine) Close() error {
 // released, so it may call back into the engine; calls are in the order
 // the changes happened. The returned function unsubscribes.
 func (e *Engine) OnHealthChange(f func(HealthChange)) (cancel func()) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.subSeq++
-	id := e.subSeq
-	e.subs = append(e.subs, subscriber{id: id, f: f})
-	return func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		for i, s := range e.subs {
-			if s.id == id {
-				e.subs = append(e.subs[:i:i], e.subs[i+1:]...)
-				return
-			}
-		}
-	}
-}
-
-// deliver hands queued changes to subscribers. It must be called without
-// e.mu held. The goroutine that finds no delivery in progress delivers
-// everything queued, including what others queue meanwhile: that keeps the
-// order and lets a subscriber call into the engine.
-func (e *Engine) deliver() {
-	e.mu.Lock()
-	if e.delivering {
-		e.mu.Unlock()
-		return
-	}
-	e.delivering = true
-	locked := true
-	// A panicking subscriber must not leave delivery switched off forever.
-	defer func() {
-		if !locked {
-			e.mu.Lock()
-		}
-		e.delivering = false
-		e.mu.Unlock()
-	}()
-	for len(e.pending) > 0 {
-		batch := e.pending
-		e.pending = nil
-		subs := append([]subscriber(nil), e.subs...)
-		e.mu.Unlock()
-		locked = false
-		for _, c := range batch {
-			for _, s := range subs {
-				s.f(c)
-			}
-		}
-		e.mu.Lock()
-		locked = true
-	}
+	return e.healthChanges.Subscribe(f)
 }
 
 // newID returns n random characters of AWS's resource IDs (upper-case

@@ -82,7 +82,7 @@ func (e *Engine) refreshLocked(h *healthCheck, reason string) {
 	}
 	h.healthy = healthy
 	c := HealthChange{HealthCheckId: h.id, Healthy: healthy, At: e.now(), HealthyCheckers: n, Checkers: len(h.checkers), Reason: reason}
-	e.pending = append(e.pending, c)
+	e.healthChanges.Queue(c)
 	e.log.Info("route53 health check changed", "health_check", h.id, "healthy", healthy,
 		"healthy_checkers", n, "checkers", len(h.checkers), "reason", reason)
 }
@@ -321,7 +321,7 @@ type UpdateHealthCheckInput struct {
 // across a change of endpoint, as nothing tells AWS's checkers to forget;
 // a change of Regions starts new checkers.
 func (e *Engine) UpdateHealthCheck(in UpdateHealthCheckInput) (HealthCheck, error) {
-	defer e.deliver()
+	defer e.healthChanges.Deliver()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	h, ok := e.checks[in.HealthCheckId]

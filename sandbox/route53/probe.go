@@ -81,7 +81,7 @@ func (e *Engine) probeOnce(ctx context.Context, h *healthCheck, c *checker, gen,
 		e.refreshLocked(h, fmt.Sprintf("checker %s: %s", c.region, status))
 	}
 	e.mu.Unlock()
-	e.deliver()
+	e.healthChanges.Deliver()
 }
 
 // probe checks the endpoint once, returning the verdict, the address
