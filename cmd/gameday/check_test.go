@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/gameday-sre/gameday/internal/motoserver"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
@@ -33,10 +31,7 @@ func runGameday(args ...string) (stdout, stderr string, code int) {
 // row of the APIs moto serves and skips the rest with the reason; a drift
 // made behind gameday's back fails exactly its row.
 func TestProvisionThenCheckAgainstMoto(t *testing.T) {
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		t.Skip("needs moto_server on PATH (pip install 'moto[server]'); not found")
-	}
-	profile := motoProfile(t, startMoto(t))
+	profile := motoProfile(t, motoserver.Start(t))
 	for run := 1; run <= 2; run++ {
 		if out, errs, code := runGameday("provision", "--target", profile, "--spec", shippedSpec); code != 0 {
 			t.Fatalf("provision run %d exited %d\n%s%s", run, code, out, errs)
@@ -150,30 +145,4 @@ func motoProfile(t *testing.T, endpoint string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func startMoto(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("moto_server did not answer on %s within 30s", url)
-	return ""
 }

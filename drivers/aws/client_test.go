@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/internal/motoserver"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
@@ -161,10 +161,7 @@ func TestBadTargets(t *testing.T) {
 // the driver must work against it unchanged, with CloudWatch over JSON 1.0
 // or Query because moto has no CBOR.
 func TestAgainstMoto(t *testing.T) {
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		t.Skip("needs moto_server on PATH (pip install 'moto[server]'); not found")
-	}
-	url := startMoto(t)
+	url := motoserver.Start(t)
 	for _, protocol := range []string{gdaws.ProtocolJSON, gdaws.ProtocolQuery} {
 		t.Run(protocol, func(t *testing.T) {
 			ctx := context.Background()
@@ -234,31 +231,4 @@ func hasTarget(targets []aastypes.ScalableTarget, resource string, min, max int3
 		}
 	}
 	return false
-}
-
-func startMoto(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for ctx.Err() == nil {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("moto_server did not answer on %s within 30s", url)
-	return ""
 }

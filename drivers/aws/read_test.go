@@ -3,8 +3,9 @@ package aws_test
 import (
 	"context"
 	"errors"
-	"os/exec"
 	"testing"
+
+	"github.com/gameday-sre/gameday/internal/motoserver"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -20,11 +21,8 @@ import (
 // The read models the compliance suite needs beyond scaling, against moto:
 // each finds what exists and says "none" (not an error) for what does not.
 func TestReadModelsAgainstMoto(t *testing.T) {
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		t.Skip("needs moto_server on PATH (pip install 'moto[server]'); not found")
-	}
 	ctx := context.Background()
-	c, err := gdaws.New(ctx, gdaws.Target{Endpoint: startMoto(t), Region: "us-east-1", CloudWatchProtocol: gdaws.ProtocolJSON})
+	c, err := gdaws.New(ctx, gdaws.Target{Endpoint: motoserver.Start(t), Region: "us-east-1", CloudWatchProtocol: gdaws.ProtocolJSON})
 	if err != nil {
 		t.Fatal(err)
 	}
