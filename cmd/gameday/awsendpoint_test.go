@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/internal/awscli"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -168,98 +168,70 @@ func TestStandardClientsDriveTheSandbox(t *testing.T) {
 		}
 	})
 
-	for _, cli := range awsCLIs(t) {
-		t.Run(cli.name, func(t *testing.T) {
-			run := func(args ...string) []byte {
-				t.Helper()
-				cmd := exec.Command(cli.path, append([]string{"--endpoint-url", endpoint, "--region", sandboxRegion, "--output", "json"}, args...)...)
-				cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=gameday", "AWS_SECRET_ACCESS_KEY=gameday", "AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null")
-				out, err := cmd.Output()
-				if err != nil {
-					var stderr []byte
-					if ee, ok := err.(*exec.ExitError); ok {
-						stderr = ee.Stderr
-					}
-					t.Fatalf("%s %s: %v\n%s", cli.name, strings.Join(args, " "), err, stderr)
-				}
-				return out
+	awscli.Each(t, func(t *testing.T, cli awscli.CLI) {
+		run := func(args ...string) []byte {
+			t.Helper()
+			out, stderr, err := cli.Run(t, endpoint, sandboxRegion, args...)
+			if err != nil {
+				t.Fatalf("aws CLI v%d %s: %v\n%s", cli.Major, strings.Join(args, " "), err, stderr)
 			}
-			names := func(out []byte, list, field string) []string {
-				t.Helper()
-				var doc map[string][]map[string]any
-				if err := json.Unmarshal(out, &doc); err != nil {
-					t.Fatalf("%s: %v\n%s", list, err, out)
-				}
-				var got []string
-				for _, e := range doc[list] {
-					s, _ := e[field].(string)
-					got = append(got, s)
-				}
-				return got
-			}
-			for _, check := range []struct {
-				args        []string
-				list, field string
-				want        []string
-			}{
-				{[]string{"application-autoscaling", "describe-scalable-targets", "--service-namespace", "ecs"}, "ScalableTargets", "ResourceId", want.resources},
-				{[]string{"application-autoscaling", "describe-scaling-policies", "--service-namespace", "ecs"}, "ScalingPolicies", "PolicyName", want.policies},
-				{[]string{"application-autoscaling", "describe-scheduled-actions", "--service-namespace", "ecs"}, "ScheduledActions", "ScheduledActionName", want.scheduled},
-				{[]string{"cloudwatch", "describe-alarms"}, "MetricAlarms", "AlarmName", want.alarms},
-				{append([]string{"ecs", "describe-services", "--cluster", p.Cluster, "--services"}, want.services...), "services", "serviceName", want.services},
-			} {
-				got := names(run(check.args...), check.list, check.field)
-				if m := missing(check.want, got); len(m) > 0 {
-					t.Errorf("%s %s: missing %v from %v", check.args[0], check.args[1], m, got)
-				}
-			}
-
-			var listed struct{ TaskArns []string }
-			json.Unmarshal(run("ecs", "list-tasks", "--cluster", p.Cluster, "--service-name", want.services[0]), &listed)
-			if len(listed.TaskArns) == 0 {
-				t.Fatalf("ecs list-tasks %s: no tasks", want.services[0])
-			}
-			arn := listed.TaskArns[0]
-			proc := taskProcess(t, state.Dir{Path: dir}, arn)
-			var stopped struct {
-				Task struct{ DesiredStatus string }
-			}
-			json.Unmarshal(run("ecs", "stop-task", "--cluster", p.Cluster, "--task", arn, "--reason", "gameday drill"), &stopped)
-			if stopped.Task.DesiredStatus != "STOPPED" {
-				t.Errorf("stop-task answered desiredStatus %q, want STOPPED", stopped.Task.DesiredStatus)
-			}
-			waitFor(t, 5*time.Second, "the stopped task's process to die", func() bool {
-				return syscall.Kill(proc.PID, 0) != nil || zombie(proc.PID)
-			})
-			var described struct {
-				Tasks []struct{ LastStatus, StopCode, StoppedReason string }
-			}
-			json.Unmarshal(run("ecs", "describe-tasks", "--cluster", p.Cluster, "--tasks", arn), &described)
-			if len(described.Tasks) != 1 || described.Tasks[0].StoppedReason != "gameday drill" {
-				t.Errorf("describe-tasks after stop-task: %+v, want the reason given", described.Tasks)
-			}
-		})
-	}
-}
-
-type awsCLI struct{ name, path string }
-
-// awsCLIs are the two aws CLIs this machine may have, which speak
-// CloudWatch in different protocols; a missing one is skipped with why.
-func awsCLIs(t *testing.T) []awsCLI {
-	var clis []awsCLI
-	for _, c := range []struct{ name, path, why string }{
-		{"aws CLI v1 (PATH)", "aws", "botocore ≥ 1.42 sends CloudWatch as AWS JSON 1.0"},
-		{"aws CLI v2 (/usr/bin/aws)", "/usr/bin/aws", "Debian's aws CLI v2 sends CloudWatch as Query; apt-get install awscli"},
-	} {
-		path, err := exec.LookPath(c.path)
-		if err != nil {
-			t.Run(c.name, func(t *testing.T) { t.Skipf("%s not found (%s)", c.path, c.why) })
-			continue
+			return []byte(out)
 		}
-		clis = append(clis, awsCLI{c.name, path})
-	}
-	return clis
+		names := func(out []byte, list, field string) []string {
+			t.Helper()
+			var doc map[string][]map[string]any
+			if err := json.Unmarshal(out, &doc); err != nil {
+				t.Fatalf("%s: %v\n%s", list, err, out)
+			}
+			var got []string
+			for _, e := range doc[list] {
+				s, _ := e[field].(string)
+				got = append(got, s)
+			}
+			return got
+		}
+		for _, check := range []struct {
+			args        []string
+			list, field string
+			want        []string
+		}{
+			{[]string{"application-autoscaling", "describe-scalable-targets", "--service-namespace", "ecs"}, "ScalableTargets", "ResourceId", want.resources},
+			{[]string{"application-autoscaling", "describe-scaling-policies", "--service-namespace", "ecs"}, "ScalingPolicies", "PolicyName", want.policies},
+			{[]string{"application-autoscaling", "describe-scheduled-actions", "--service-namespace", "ecs"}, "ScheduledActions", "ScheduledActionName", want.scheduled},
+			{[]string{"cloudwatch", "describe-alarms"}, "MetricAlarms", "AlarmName", want.alarms},
+			{append([]string{"ecs", "describe-services", "--cluster", p.Cluster, "--services"}, want.services...), "services", "serviceName", want.services},
+		} {
+			got := names(run(check.args...), check.list, check.field)
+			if m := missing(check.want, got); len(m) > 0 {
+				t.Errorf("%s %s: missing %v from %v", check.args[0], check.args[1], m, got)
+			}
+		}
+
+		var listed struct{ TaskArns []string }
+		json.Unmarshal(run("ecs", "list-tasks", "--cluster", p.Cluster, "--service-name", want.services[0]), &listed)
+		if len(listed.TaskArns) == 0 {
+			t.Fatalf("ecs list-tasks %s: no tasks", want.services[0])
+		}
+		arn := listed.TaskArns[0]
+		proc := taskProcess(t, state.Dir{Path: dir}, arn)
+		var stopped struct {
+			Task struct{ DesiredStatus string }
+		}
+		json.Unmarshal(run("ecs", "stop-task", "--cluster", p.Cluster, "--task", arn, "--reason", "gameday drill"), &stopped)
+		if stopped.Task.DesiredStatus != "STOPPED" {
+			t.Errorf("stop-task answered desiredStatus %q, want STOPPED", stopped.Task.DesiredStatus)
+		}
+		waitFor(t, 5*time.Second, "the stopped task's process to die", func() bool {
+			return syscall.Kill(proc.PID, 0) != nil || zombie(proc.PID)
+		})
+		var described struct {
+			Tasks []struct{ LastStatus, StopCode, StoppedReason string }
+		}
+		json.Unmarshal(run("ecs", "describe-tasks", "--cluster", p.Cluster, "--tasks", arn), &described)
+		if len(described.Tasks) != 1 || described.Tasks[0].StoppedReason != "gameday drill" {
+			t.Errorf("describe-tasks after stop-task: %+v, want the reason given", described.Tasks)
+		}
+	})
 }
 
 // taskProcess is the recorded process of a task, found by the task id at

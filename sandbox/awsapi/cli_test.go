@@ -1,75 +1,28 @@
 package awsapi
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/internal/awscli"
 )
 
 // The aws CLI runs as a subprocess against the server: v1 (botocore 1.43
 // here, AWS JSON 1.0 for CloudWatch) from PATH, and Debian's v2.9 (AWS
 // Query for CloudWatch) from /usr/bin/aws.
 
-func TestAWSCLIv1(t *testing.T) {
-	bin, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("requires the aws CLI v1 on PATH (pip install awscli): no aws found")
-	}
-	if v := cliVersion(t, bin); !strings.HasPrefix(v, "aws-cli/1.") {
-		t.Skipf("requires the aws CLI v1 on PATH: %s is %s", bin, v)
-	}
-	testCLI(t, bin, ProtocolJSON10)
+func TestAWSCLI(t *testing.T) {
+	awscli.Each(t, func(t *testing.T, cli awscli.CLI) {
+		testCLI(t, cli, map[int]Protocol{1: ProtocolJSON10, 2: ProtocolQuery}[cli.Major])
+	})
 }
 
-func TestAWSCLIv2(t *testing.T) {
-	const bin = "/usr/bin/aws"
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("requires the aws CLI v2 at %s, installed with apt-get install awscli: %v", bin, err)
-	}
-	if v := cliVersion(t, bin); !strings.HasPrefix(v, "aws-cli/2.") {
-		t.Skipf("requires the aws CLI v2 at %s: it is %s", bin, v)
-	}
-	testCLI(t, bin, ProtocolQuery)
-}
-
-func cliVersion(t *testing.T, bin string) string {
-	out, err := exec.Command(bin, "--version").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s --version: %v: %s", bin, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// runCLI runs the CLI against url with dummy credentials and no
-// configuration, returning its stdout, stderr and error.
-func runCLI(t *testing.T, bin, url string, args ...string) (string, string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json"}, args...)...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env,
-		"AWS_ACCESS_KEY_ID=AKIDSANDBOX", "AWS_SECRET_ACCESS_KEY=sandbox-secret",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
-}
-
-func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
+func testCLI(t *testing.T, cli awscli.CLI, cloudWatchProtocol Protocol) {
 	// run serves the fakes to one CLI invocation and returns its decoded
 	// JSON output and the last request the handlers saw.
 	run := func(t *testing.T, args ...string) (map[string]any, *Request) {
@@ -80,7 +33,7 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 			ServiceECS:                    fakeECS(rec),
 			ServiceApplicationAutoScaling: fakeAAS(rec),
 		})
-		stdout, stderr, err := runCLI(t, bin, url, args...)
+		stdout, stderr, err := cli.Run(t, url, "us-east-1", args...)
 		if err != nil {
 			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
 		}
@@ -100,7 +53,7 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 			ServiceECS:                    fakeECS(&recorder{}),
 			ServiceApplicationAutoScaling: fakeAAS(&recorder{}),
 		})
-		_, stderr, err := runCLI(t, bin, url, args...)
+		_, stderr, err := cli.Run(t, url, "us-east-1", args...)
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
 			t.Fatalf("aws %s: err = %v, want a failed exit; stderr %s", strings.Join(args, " "), err, stderr)
@@ -114,9 +67,9 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 		if req.Protocol != cloudWatchProtocol || req.Region != "us-east-1" || !reflect.DeepEqual(req.Input.Strings("AlarmNames"), []string{"frontend-cpu-high"}) {
 			t.Errorf("request in %s from %q with AlarmNames %v, want %s from us-east-1", req.Protocol, req.Region, req.Input.Strings("AlarmNames"), cloudWatchProtocol)
 		}
-		alarm := walk(t, out, "MetricAlarms", 0).(map[string]any)
+		alarm := awscli.Walk(t, out, "MetricAlarms", 0).(map[string]any)
 		got := []any{alarm["AlarmName"], alarm["StateValue"], alarm["Threshold"], alarm["EvaluationPeriods"], alarm["ActionsEnabled"],
-			alarm["AlarmActions"], walk(t, alarm, "Dimensions", 1, "Value"), cliTime(t, alarm["StateUpdatedTimestamp"]).Equal(t0), out["CompositeAlarms"]}
+			alarm["AlarmActions"], awscli.Walk(t, alarm, "Dimensions", 1, "Value"), cliTime(t, alarm["StateUpdatedTimestamp"]).Equal(t0), out["CompositeAlarms"]}
 		want := []any{"frontend-cpu-high", "ALARM", 70.5, 3.0, true, []any{}, "frontend", true, []any{}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("CLI printed\n%v\nwant\n%v", got, want)
@@ -152,7 +105,7 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 		if !in.Time("StartTime").Equal(start.Add(-time.Hour)) || !in.Time("EndTime").Equal(start) || in.Int("Period") != 60 {
 			t.Errorf("handler read StartTime %v EndTime %v Period %d", in.Time("StartTime"), in.Time("EndTime"), in.Int("Period"))
 		}
-		d := walk(t, out, "Datapoints", 0).(map[string]any)
+		d := awscli.Walk(t, out, "Datapoints", 0).(map[string]any)
 		if !cliTime(t, d["Timestamp"]).Equal(t0) || d["Average"] != 61.25 || !reflect.DeepEqual(d["ExtendedStatistics"], map[string]any{"p90": 87.5, "p99": 99.0}) {
 			t.Errorf("datapoint %v", d)
 		}
@@ -172,9 +125,9 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 		if req.Protocol != ProtocolJSON11 || req.Input.String("cluster") != "main-cluster" {
 			t.Errorf("request %s cluster %q", req.Protocol, req.Input.String("cluster"))
 		}
-		s := walk(t, out, "services", 0).(map[string]any)
-		if s["serviceName"] != "frontend" || s["desiredCount"] != 4.0 || !cliTime(t, walk(t, s, "deployments", 0, "createdAt")).Equal(t0) ||
-			walk(t, s, "events", 1, "message") != "(service frontend) has reached a steady state." {
+		s := awscli.Walk(t, out, "services", 0).(map[string]any)
+		if s["serviceName"] != "frontend" || s["desiredCount"] != 4.0 || !cliTime(t, awscli.Walk(t, s, "deployments", 0, "createdAt")).Equal(t0) ||
+			awscli.Walk(t, s, "events", 1, "message") != "(service frontend) has reached a steady state." {
 			t.Errorf("service %v", s)
 		}
 	})
@@ -194,8 +147,8 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 		if req.Input.String("ResourceId") != "service/main-cluster/frontend" || !req.Input.Bool("IncludeNotScaledActivities") {
 			t.Errorf("handler read ResourceId %q IncludeNotScaledActivities %v", req.Input.String("ResourceId"), req.Input.Bool("IncludeNotScaledActivities"))
 		}
-		a := walk(t, out, "ScalingActivities", 1).(map[string]any)
-		if !cliTime(t, a["StartTime"]).Equal(t0.Add(time.Minute)) || walk(t, a, "NotScaledReasons", 0, "Code") != "AlreadyAtMaxCapacity" {
+		a := awscli.Walk(t, out, "ScalingActivities", 1).(map[string]any)
+		if !cliTime(t, a["StartTime"]).Equal(t0.Add(time.Minute)) || awscli.Walk(t, a, "NotScaledReasons", 0, "Code") != "AlreadyAtMaxCapacity" {
 			t.Errorf("activity %v", a)
 		}
 	})
@@ -209,28 +162,6 @@ func testCLI(t *testing.T, bin string, cloudWatchProtocol Protocol) {
 			t.Errorf("stderr %q, want ObjectNotFoundException", got)
 		}
 	})
-}
-
-// walk walks decoded JSON by keys and list indexes.
-func walk(t *testing.T, v any, steps ...any) any {
-	t.Helper()
-	for _, s := range steps {
-		switch k := s.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				t.Fatalf("at %v: %v is not an object", s, v)
-			}
-			v = m[k]
-		case int:
-			l, ok := v.([]any)
-			if !ok || k >= len(l) {
-				t.Fatalf("at %v: %v is not a list that long", s, v)
-			}
-			v = l[k]
-		}
-	}
-	return v
 }
 
 // cliTime reads a timestamp as the CLI prints it: v2 in ISO 8601, v1

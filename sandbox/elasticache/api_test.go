@@ -1,18 +1,16 @@
 package elasticache
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/internal/awscli"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -212,42 +210,14 @@ func TestSDKTestFailover(t *testing.T) {
 	}
 }
 
-func TestAWSCLIv1(t *testing.T) {
-	bin, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("requires the aws CLI v1 on PATH (pip install awscli): no aws found")
-	}
-	if v := cliVersion(t, bin); !strings.HasPrefix(v, "aws-cli/1.") {
-		t.Skipf("requires the aws CLI v1 on PATH: %s is %s", bin, v)
-	}
-	testCLI(t, bin)
-}
+func TestAWSCLI(t *testing.T) { awscli.Each(t, testCLI) }
 
-func TestAWSCLIv2(t *testing.T) {
-	const bin = "/usr/bin/aws"
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("requires the aws CLI v2 at %s, installed with apt-get install awscli: %v", bin, err)
-	}
-	if v := cliVersion(t, bin); !strings.HasPrefix(v, "aws-cli/2.") {
-		t.Skipf("requires the aws CLI v2 at %s: it is %s", bin, v)
-	}
-	testCLI(t, bin)
-}
-
-func cliVersion(t *testing.T, bin string) string {
-	out, err := exec.Command(bin, "--version").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s --version: %v: %s", bin, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func testCLI(t *testing.T, bin string) {
+func testCLI(t *testing.T, cli awscli.CLI) {
 	g := newFakeGroup(primaryNode, replicaNode)
 	url := serve(t, g)
 	run := func(args ...string) map[string]any {
 		t.Helper()
-		stdout, stderr, err := runCLI(t, bin, url, args...)
+		stdout, stderr, err := cli.Run(t, url, "us-east-1", args...)
 		if err != nil {
 			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
 		}
@@ -294,7 +264,7 @@ func testCLI(t *testing.T, bin string) {
 			"(InvalidParameterValue) when calling the DescribeReplicationGroups operation", ": Invalid value for max records. Must be between 20 and 100"},
 	}
 	for _, r := range refusals {
-		_, stderr, err := runCLI(t, bin, url, append([]string{"elasticache"}, r.args...)...)
+		_, stderr, err := cli.Run(t, url, "us-east-1", append([]string{"elasticache"}, r.args...)...)
 		if err == nil || !strings.Contains(stderr, r.code) || !strings.Contains(stderr, r.message) {
 			t.Errorf("%s: err %v, stderr %q; want %q and %q", r.name, err, stderr, r.code, r.message)
 		}
@@ -304,31 +274,9 @@ func testCLI(t *testing.T, bin string) {
 	if got := out["ReplicationGroup"].(map[string]any)["Status"]; got != "modifying" {
 		t.Errorf("test-failover: status %v, want modifying", got)
 	}
-	_, stderr, err := runCLI(t, bin, url, "elasticache", "test-failover", "--replication-group-id", "main-cache", "--node-group-id", "0001")
+	_, stderr, err := cli.Run(t, url, "us-east-1", "elasticache", "test-failover", "--replication-group-id", "main-cache", "--node-group-id", "0001")
 	if want := "(InvalidReplicationGroupState) when calling the TestFailover operation"; err == nil || !strings.Contains(stderr, want) {
 		t.Errorf("a second test-failover: err %v, stderr %q; want %q", err, stderr, want)
 	}
 	close(g.release)
-}
-
-// runCLI runs the CLI against url with dummy credentials and no
-// configuration.
-func runCLI(t *testing.T, bin, url string, args ...string) (string, string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json"}, args...)...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env,
-		"AWS_ACCESS_KEY_ID=AKIDSANDBOX", "AWS_SECRET_ACCESS_KEY=sandbox-secret",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
 }

@@ -1,21 +1,19 @@
 package route53_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/internal/awscli"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -255,41 +253,13 @@ func waitStatus[O any](t *testing.T, get func() ([]O, error)) []O {
 	}
 }
 
-func TestAWSCLIv1(t *testing.T) {
-	bin, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("requires the aws CLI v1 on PATH (pip install awscli): no aws found")
-	}
-	if v := cliVersion(t, bin); !strings.HasPrefix(v, "aws-cli/1.") {
-		t.Skipf("requires the aws CLI v1 on PATH: %s is %s", bin, v)
-	}
-	testCLI(t, bin)
-}
+func TestAWSCLI(t *testing.T) { awscli.Each(t, testCLI) }
 
-func TestAWSCLIv2(t *testing.T) {
-	const bin = "/usr/bin/aws"
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("requires the aws CLI v2 at %s, installed with apt-get install awscli: %v", bin, err)
-	}
-	if v := cliVersion(t, bin); !strings.HasPrefix(v, "aws-cli/2.") {
-		t.Skipf("requires the aws CLI v2 at %s: it is %s", bin, v)
-	}
-	testCLI(t, bin)
-}
-
-func cliVersion(t *testing.T, bin string) string {
-	out, err := exec.Command(bin, "--version").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s --version: %v: %s", bin, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func testCLI(t *testing.T, bin string) {
+func testCLI(t *testing.T, cli awscli.CLI) {
 	sb := startSandbox(t)
 	run := func(args ...string) map[string]any {
 		t.Helper()
-		stdout, stderr, err := runCLI(t, bin, sb.url, args...)
+		stdout, stderr, err := cli.Run(t, sb.url, "us-east-1", args...)
 		if err != nil {
 			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
 		}
@@ -303,14 +273,14 @@ func testCLI(t *testing.T, bin string) {
 	}
 
 	zone := run("route53", "create-hosted-zone", "--name", "example.com", "--caller-reference", "zone-1")
-	zoneID := walk(t, zone, "HostedZone", "Id").(string)
+	zoneID := awscli.Walk(t, zone, "HostedZone", "Id").(string)
 	run("route53", "change-resource-record-sets", "--hosted-zone-id", zoneID, "--change-batch", `{"Changes": [
 	  {"Action": "CREATE", "ResourceRecordSet": {"Name": "api-primary.example.com", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "127.0.0.2"}]}},
 	  {"Action": "CREATE", "ResourceRecordSet": {"Name": "api-secondary.example.com", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "127.0.0.3"}]}}]}`)
 	hc := run("route53", "create-health-check", "--caller-reference", "hc-1", "--health-check-config",
 		`{"Port": `+strconv.Itoa(sb.port)+`, "Type": "HTTPS", "ResourcePath": "/health", "FullyQualifiedDomainName": "api-primary.example.com", "RequestInterval": 30, "FailureThreshold": 3}`)
-	hcID := walk(t, hc, "HealthCheck", "Id").(string)
-	if walk(t, hc, "HealthCheck", "HealthCheckConfig", "FailureThreshold") != 3.0 || walk(t, hc, "Location") == nil {
+	hcID := awscli.Walk(t, hc, "HealthCheck", "Id").(string)
+	if awscli.Walk(t, hc, "HealthCheck", "HealthCheckConfig", "FailureThreshold") != 3.0 || awscli.Walk(t, hc, "Location") == nil {
 		t.Errorf("create-health-check: %v", hc)
 	}
 	batch := `{"Changes": [
@@ -319,13 +289,13 @@ func testCLI(t *testing.T, bin string) {
 	  {"Action": "CREATE", "ResourceRecordSet": {"Name": "api.example.com", "Type": "A", "SetIdentifier": "Secondary", "Failover": "SECONDARY",
 	    "AliasTarget": {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "api-secondary.example.com", "EvaluateTargetHealth": true}}}]}`
 	change := run("route53", "change-resource-record-sets", "--hosted-zone-id", zoneID, "--change-batch", batch)
-	if walk(t, change, "ChangeInfo", "Status") != "INSYNC" {
+	if awscli.Walk(t, change, "ChangeInfo", "Status") != "INSYNC" {
 		t.Errorf("change-resource-record-sets: %v", change)
 	}
 	// The CLI pages through with --page-size, and merges the pages.
 	sets := run("route53", "list-resource-record-sets", "--hosted-zone-id", zoneID, "--page-size", "2")
 	var listed []string
-	for _, s := range walk(t, sets, "ResourceRecordSets").([]any) {
+	for _, s := range awscli.Walk(t, sets, "ResourceRecordSets").([]any) {
 		m := s.(map[string]any)
 		id, _ := m["SetIdentifier"].(string)
 		listed = append(listed, strings.TrimSpace(m["Name"].(string)+" "+m["Type"].(string)+" "+id))
@@ -334,7 +304,7 @@ func testCLI(t *testing.T, bin string) {
 	if !slices.Equal(listed, want) {
 		t.Errorf("list-resource-record-sets: %q, want %q", listed, want)
 	}
-	if alias := walk(t, sets, "ResourceRecordSets", 4, "AliasTarget").(map[string]any); alias["EvaluateTargetHealth"] != true || alias["DNSName"] != "api-primary.example.com." {
+	if alias := awscli.Walk(t, sets, "ResourceRecordSets", 4, "AliasTarget").(map[string]any); alias["EvaluateTargetHealth"] != true || alias["DNSName"] != "api-primary.example.com." {
 		t.Errorf("primary's alias target: %v", alias)
 	}
 	waitStatus(t, func() ([]any, error) {
@@ -345,58 +315,14 @@ func testCLI(t *testing.T, bin string) {
 	if data, _ := answer["RecordData"].([]any); len(data) != 1 || data[0] != "127.0.0.2" || answer["ResponseCode"] != "NOERROR" {
 		t.Errorf("test-dns-answer: %v", answer)
 	}
-	if checks := walk(t, run("route53", "list-health-checks"), "HealthChecks").([]any); len(checks) != 1 {
+	if checks := awscli.Walk(t, run("route53", "list-health-checks"), "HealthChecks").([]any); len(checks) != 1 {
 		t.Errorf("list-health-checks: %v", checks)
 	}
-	if got := walk(t, run("route53", "get-hosted-zone", "--id", zoneID), "HostedZone", "Name"); got != "example.com." {
+	if got := awscli.Walk(t, run("route53", "get-hosted-zone", "--id", zoneID), "HostedZone", "Name"); got != "example.com." {
 		t.Errorf("get-hosted-zone: name %v", got)
 	}
-	_, stderr, err := runCLI(t, bin, sb.url, "route53", "get-hosted-zone", "--id", "ZNOPE")
+	_, stderr, err := cli.Run(t, sb.url, "us-east-1", "route53", "get-hosted-zone", "--id", "ZNOPE")
 	if err == nil || !strings.Contains(stderr, "NoSuchHostedZone") {
 		t.Errorf("get-hosted-zone ZNOPE: err %v, stderr %q; want NoSuchHostedZone", err, stderr)
 	}
-}
-
-// runCLI runs the CLI against url with dummy credentials and no
-// configuration.
-func runCLI(t *testing.T, bin, url string, args ...string) (string, string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json"}, args...)...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env,
-		"AWS_ACCESS_KEY_ID=AKIDSANDBOX", "AWS_SECRET_ACCESS_KEY=sandbox-secret",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
-}
-
-// walk follows keys and indexes into decoded JSON.
-func walk(t *testing.T, v any, path ...any) any {
-	t.Helper()
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				t.Fatalf("%v is not an object at %q", v, k)
-			}
-			v = m[k]
-		case int:
-			l, ok := v.([]any)
-			if !ok || k >= len(l) {
-				t.Fatalf("%v has no element %d", v, k)
-			}
-			v = l[k]
-		}
-	}
-	return v
 }
