@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gameday-sre/gameday/sandbox/faults"
-	"github.com/gameday-sre/gameday/sandbox/supervisor"
 )
 
 func newSandboxFaultCmd() *cobra.Command {
@@ -35,15 +34,8 @@ faults show in 'gameday sandbox status'. Stopping the sandbox ends them all.`,
 
 // faultClient reaches the fault API of the sandbox in --state-dir.
 func faultClient(cmd *cobra.Command) (faults.Client, error) {
-	dir, err := stateDir(cmd)
-	if err != nil {
-		return faults.Client{}, err
-	}
-	var eps supervisor.Endpoints
-	if err := dir.ReadJSON(supervisor.ReadyFile, &eps); err != nil {
-		return faults.Client{}, failed("no sandbox running in %s (start one with `gameday sandbox up`)", dir.Path)
-	}
-	return faults.Client{Control: eps.Control, HTTP: &http.Client{Timeout: time.Minute}}, nil
+	_, eps, err := runningSandbox(cmd)
+	return faults.Client{Control: eps.Control, HTTP: &http.Client{Timeout: time.Minute}}, err
 }
 
 // faultError gives a refusal its exit code: a bad request is a usage

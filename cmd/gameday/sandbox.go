@@ -302,6 +302,20 @@ has since reused is never signalled.`,
 	}
 }
 
+// runningSandbox finds the sandbox of --state-dir and its endpoints; none
+// running is a failed check (exit 1), as `status` reports it.
+func runningSandbox(cmd *cobra.Command) (state.Dir, supervisor.Endpoints, error) {
+	var eps supervisor.Endpoints
+	dir, err := stateDir(cmd)
+	if err != nil {
+		return dir, eps, err
+	}
+	if err := dir.ReadJSON(supervisor.ReadyFile, &eps); err != nil {
+		return dir, eps, failed("no sandbox running in %s (start one with `gameday sandbox up`)", dir.Path)
+	}
+	return dir, eps, nil
+}
+
 func newSandboxStatusCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -314,13 +328,9 @@ func newSandboxStatusCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		dir, err := stateDir(cmd)
+		dir, eps, err := runningSandbox(cmd)
 		if err != nil {
 			return err
-		}
-		var eps supervisor.Endpoints
-		if err := dir.ReadJSON(supervisor.ReadyFile, &eps); err != nil {
-			return failed("no sandbox running in %s (start one with `gameday sandbox up`)", dir.Path)
 		}
 		st, err := supervisor.FetchStatus(cmd.Context(), eps)
 		if err != nil {
