@@ -1,10 +1,11 @@
 // Package awsapi is the wire-protocol layer of the sandbox's AWS-compatible
 // endpoint. One Server takes the requests of unmodified AWS clients for
-// ECS and Application Auto Scaling (AWS JSON 1.1) and CloudWatch (Smithy
+// ECS and Application Auto Scaling (AWS JSON 1.1), CloudWatch (Smithy
 // RPC v2 CBOR from aws-sdk-go-v2, AWS JSON 1.0 from botocore ≥ 1.42.7,
-// AWS Query from older clients such as aws CLI v2.9), decodes each into a
-// protocol-neutral Request, calls the Handler registered for its service,
-// and writes the result or error back as that protocol's clients parse it.
+// AWS Query from older clients such as aws CLI v2.9), ElastiCache (AWS
+// Query) and Route 53 (REST-XML), decodes each into a protocol-neutral
+// Request, calls the Handler registered for its service, and writes the
+// result or error back as that protocol's clients parse it.
 //
 // Handlers see one input model whatever the protocol: Request.Input is a
 // Value whose accessors coerce what each protocol sends (Query's strings,
@@ -19,7 +20,7 @@
 // ResourceNotFound, …) in x-amzn-query-error, which SDKs prefer; its Query
 // errors carry the Query code. A handler may use either name.
 //
-// Adding a Query service (ElastiCache) is an entry in services with its
-// Version, signing name and XML namespace; a REST protocol (Route 53's
-// REST-XML) is another codec, routed by method and path.
+// Adding a Query service is an entry in services with its Version, signing
+// name and XML namespace (see elasticache.go); a REST service is a route
+// table for the REST-XML codec (see route53.go).
 package awsapi

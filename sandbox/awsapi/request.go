@@ -13,7 +13,7 @@ const (
 
 // Request is one decoded API call, the same whatever protocol carried it.
 type Request struct {
-	Service   string // ServiceECS, ServiceApplicationAutoScaling, ServiceCloudWatch
+	Service   string // ServiceECS, ServiceCloudWatch, ServiceRoute53, …
 	Operation string // e.g. "PutMetricAlarm"
 	Protocol  Protocol
 	// Region is the region of the SigV4 credential scope, "" for an
