@@ -16,8 +16,9 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-build: ## build bin/gameday
+build: ## build bin/gameday and bin/gameday-task, the sandbox's task program
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/gameday
+	$(GO) build -o $(BIN)-task ./cmd/gameday-task
 
 vet:
 	$(GO) vet ./...

@@ -233,6 +233,28 @@ func printEndpoints(w io.Writer, eps supervisor.Endpoints) {
 	}
 }
 
+// taskBinary is the task program `make build` puts beside gameday.
+const taskBinary = "gameday-task"
+
+// taskCommand is how the sandbox starts a task: gameday-task beside this
+// executable, or, where there is none (go run), this executable's own
+// `sandbox task`, the same program with the harness linked in.
+func taskCommand() ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	if sibling := filepath.Join(filepath.Dir(exe), taskBinary); isExecutable(sibling) {
+		return []string{sibling}, nil
+	}
+	return []string{exe, "sandbox", "task"}, nil
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
 func newSandboxServeCmd() *cobra.Command {
 	var f upFlags
 	cmd := &cobra.Command{
@@ -247,11 +269,11 @@ func newSandboxServeCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
 			defer stop()
-			exe, err := os.Executable()
+			task, err := taskCommand()
 			if err != nil {
 				return err
 			}
-			return supervisor.Run(ctx, supervisor.Options{Config: cfg, Dir: dir, TaskCommand: []string{exe, "sandbox", "task"}, Log: cmd.ErrOrStderr()})
+			return supervisor.Run(ctx, supervisor.Options{Config: cfg, Dir: dir, TaskCommand: task, Log: cmd.ErrOrStderr()})
 		},
 	}
 	f.register(cmd)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -40,10 +41,14 @@ func gamedayBinary(t testing.TB) string {
 			return
 		}
 		built = filepath.Join(dir, "gameday")
-		out, err := exec.Command("go", "build", "-o", built, ".").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			t.Log(string(out))
+		// gameday-task beside gameday, as make build puts it, so the
+		// sandbox's tasks are the small program they are in production.
+		for _, b := range []struct{ out, pkg string }{{built, "."}, {filepath.Join(dir, taskBinary), "../gameday-task"}} {
+			out, err := exec.Command("go", "build", "-o", b.out, b.pkg).CombinedOutput()
+			if err != nil {
+				buildErr = fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
+				return
+			}
 		}
 	})
 	if buildErr != nil {
@@ -92,7 +97,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func status(t *testing.T, stateDir string) supervisor.Status {
+func status(t testing.TB, stateDir string) supervisor.Status {
 	t.Helper()
 	out, code := gameday(t, "sandbox", "status", "-o", "json", "--state-dir", stateDir)
 	if code != 0 {

@@ -342,7 +342,7 @@ func TestAPILatencyAlarm(t *testing.T) {
 	waitFor(t, 20*time.Second, "APILatencyHigh back to OK with latency removed", func() bool { return alarm() == "OK" })
 }
 
-func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+func waitFor(t testing.TB, limit time.Duration, what string, ok func() bool) {
 	t.Helper()
 	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
 		if ok() {

@@ -133,9 +133,11 @@ type timing struct {
 
 // Floors below which scaling stops: the sentinel timer runs 10-20 times a
 // second, and a ping answered late on a busy two-core host must not
-// count as a node down.
+// count as a node down. Pings and hellos every 250 ms still give two
+// chances within down-after, at a quarter of the chatter of 100 ms, which
+// an idle sandbox otherwise spends most of its Redis CPU on.
 const (
-	minPeriod          = 100 * time.Millisecond
+	minPeriod          = 250 * time.Millisecond
 	minDownAfter       = 500 * time.Millisecond
 	minFailoverTimeout = 2 * time.Second
 )
