@@ -7,23 +7,13 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/gameday-sre/gameday/drivers/rpo"
 )
 
 // Report is what a verification found.
 type Report struct {
-	// Accepted and Acknowledged count the writes a master accepted and
-	// those that enough replicas also acknowledged.
-	Accepted, Acknowledged int
-	// Lost are accepted writes the master no longer has.
-	Lost []Write
-	// LostAcknowledged are the lost writes that had been acknowledged:
-	// each one is a broken replication guarantee, not just lag.
-	LostAcknowledged []Write
-	// LossWindow is the platform time whose writes were lost: from the
-	// newest write that survived before the first lost one (or the
-	// first lost one, if none did) to the newest lost write. It is the
-	// measured RPO.
-	LossWindow time.Duration
+	rpo.Loss[Write]
 	// Lag is the replication lag measured after the read-back, one entry
 	// per replica then up.
 	Lag []Lag
@@ -51,38 +41,7 @@ func (c *Client) Verify(ctx context.Context, writes []Write) (Report, error) {
 			present[batch[i].Seq] = v == strconv.FormatInt(batch[i].Seq, 10)
 		}
 	}
-	var survivor, firstLost, lastLost *Write
-	for i := range writes {
-		w := &writes[i]
-		if !w.Accepted {
-			continue
-		}
-		r.Accepted++
-		if w.Acknowledged {
-			r.Acknowledged++
-		}
-		if present[w.Seq] {
-			if firstLost == nil {
-				survivor = w
-			}
-			continue
-		}
-		r.Lost = append(r.Lost, *w)
-		if w.Acknowledged {
-			r.LostAcknowledged = append(r.LostAcknowledged, *w)
-		}
-		if firstLost == nil {
-			firstLost = w
-		}
-		lastLost = w
-	}
-	if lastLost != nil {
-		from := firstLost.At
-		if survivor != nil {
-			from = survivor.At
-		}
-		r.LossWindow = lastLost.At.Sub(from)
-	}
+	r.Loss = rpo.Tally(writes, outcome, func(w Write) bool { return present[w.Seq] })
 	lag, err := c.ReplicationLag(ctx)
 	r.Lag = lag
 	return r, err
@@ -142,4 +101,8 @@ func (c *Client) awaitMarker(ctx context.Context, addr, key, val string, written
 		case <-tick.C:
 		}
 	}
+}
+
+func outcome(w Write) rpo.Outcome {
+	return rpo.Outcome{At: w.At, Accepted: w.Accepted, Acknowledged: w.Acknowledged}
 }
