@@ -1,14 +1,13 @@
 package autoscaling
 
 import (
-	"fmt"
-	"net/http"
+	"github.com/gameday-sre/gameday/sandbox/awsapi"
 )
 
 // ErrorCode is the code Application Auto Scaling puts in an error response,
 // the string an SDK matches to pick its exception type
 // (application-autoscaling-2016-02-06 service model).
-type ErrorCode string
+type ErrorCode = string
 
 // The error codes this engine returns.
 //
@@ -34,21 +33,12 @@ const (
 	ErrCodeFailedResourceAccess ErrorCode = "FailedResourceAccessException"
 )
 
-// Error is an API error as Application Auto Scaling reports it. Every error
-// the engine returns is an *Error; use errors.As to get at it.
-type Error struct {
-	Code    ErrorCode
-	Message string
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
-
-// HTTPStatus is the status the service model gives the error: every one of
-// these is a client error, 400.
-func (e *Error) HTTPStatus() int { return http.StatusBadRequest }
+// Error is the AWS error the sandbox's endpoint sends as it is; use
+// errors.As to get at it.
+type Error = awsapi.Error
 
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return awsapi.Errorf(code, format, args...)
 }
 
 func invalid(format string, args ...any) *Error {

@@ -98,7 +98,7 @@ func checkDashboardName(param, name string) *Error {
 
 // PutDashboard creates or replaces a dashboard. A body that is not a JSON
 // object fails with InvalidParameterInput; so does one that breaks the
-// body structure, with DashboardValidationMessages on the *Error saying
+// body structure, with DashboardValidationMessages in the *Error's Fields saying
 // where, as AWS's DashboardInvalidInputError does.
 func (e *Engine) PutDashboard(in PutDashboardInput) (PutDashboardOutput, error) {
 	var out PutDashboardOutput
@@ -136,7 +136,7 @@ func dashboardInvalid(msgs []DashboardValidationMessage) *Error {
 		list[i] = jsonMsg(m)
 	}
 	err := newError(ErrCodeInvalidParameterInput, "The dashboard body is invalid, there are %d validation errors: %s", len(msgs), mustJSON(list))
-	err.DashboardValidationMessages = msgs
+	err.Fields = map[string]any{"DashboardValidationMessages": msgs}
 	return err
 }
 

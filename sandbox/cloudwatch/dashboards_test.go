@@ -47,7 +47,7 @@ func TestPutDashboardValidation(t *testing.T) {
 			var apiErr *Error
 			var got []DashboardValidationMessage
 			if errors.As(err, &apiErr) {
-				got = apiErr.DashboardValidationMessages
+				got, _ = apiErr.Fields["DashboardValidationMessages"].([]DashboardValidationMessage)
 			}
 			if !slices.Equal(got, tc.want) || len(out.DashboardValidationMessages) != 0 {
 				t.Fatalf("validation messages = %+v (output %+v), want %+v", got, out.DashboardValidationMessages, tc.want)

@@ -1,14 +1,14 @@
 package cloudwatch
 
 import (
-	"fmt"
-	"net/http"
 	"strings"
+
+	"github.com/gameday-sre/gameday/sandbox/awsapi"
 )
 
 // ErrorCode is the code CloudWatch puts in an error response, the string an
 // SDK matches to pick its exception type.
-type ErrorCode string
+type ErrorCode = string
 
 // The error codes of the monitoring-2010-08-01 service model that this
 // engine returns.
@@ -27,29 +27,12 @@ const (
 	ErrCodeInvalidParameterInput ErrorCode = "InvalidParameterInput"
 )
 
-// Error is an API error as CloudWatch reports it. Every error the engine
-// returns for a bad request is an *Error; use errors.As to get at it.
-type Error struct {
-	Code    ErrorCode
-	Message string
-	// DashboardValidationMessages is set only on the InvalidParameterInput
-	// error of PutDashboard, where AWS lists what is wrong with the body.
-	DashboardValidationMessages []DashboardValidationMessage
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
-
-// HTTPStatus is the status the service model gives the error:
-// ResourceNotFound is 404, every other client error 400.
-func (e *Error) HTTPStatus() int {
-	if e.Code == ErrCodeResourceNotFound {
-		return http.StatusNotFound
-	}
-	return http.StatusBadRequest
-}
+// Error is the AWS error the sandbox's endpoint sends as it is; use
+// errors.As to get at it.
+type Error = awsapi.Error
 
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return awsapi.Errorf(code, format, args...)
 }
 
 func invalidValue(param string, value any) *Error {

@@ -1,13 +1,12 @@
 package ecs
 
 import (
-	"fmt"
-	"net/http"
+	"github.com/gameday-sre/gameday/sandbox/awsapi"
 )
 
 // ErrorCode is the code ECS puts in an error response, the string an SDK
 // matches to pick its exception type (ecs-2014-11-13 service model).
-type ErrorCode string
+type ErrorCode = string
 
 // The error codes this control plane returns.
 const (
@@ -24,21 +23,12 @@ const (
 	ErrCodeClient ErrorCode = "ClientException"
 )
 
-// Error is an API error as ECS reports it. Every error of the API methods
-// is an *Error; use errors.As to get at it.
-type Error struct {
-	Code    ErrorCode
-	Message string
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
-
-// HTTPStatus is the status the service model gives the error: all four are
-// client errors, 400.
-func (e *Error) HTTPStatus() int { return http.StatusBadRequest }
+// Error is the AWS error the sandbox's endpoint sends as it is; use
+// errors.As to get at it.
+type Error = awsapi.Error
 
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return awsapi.Errorf(code, format, args...)
 }
 
 func invalid(format string, args ...any) *Error {

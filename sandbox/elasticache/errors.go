@@ -1,11 +1,11 @@
 package elasticache
 
-import "fmt"
+import "github.com/gameday-sre/gameday/sandbox/awsapi"
 
 // ErrorCode is the code ElastiCache puts in an error response (the
 // @awsQueryError code of elasticache-2015-02-02), the string an SDK
 // matches to pick its exception type.
-type ErrorCode string
+type ErrorCode = string
 
 // The error codes this engine returns.
 const (
@@ -17,16 +17,10 @@ const (
 	ErrCodeAPICallRateExceeded          ErrorCode = "APICallRateForCustomerExceeded"
 )
 
-// Error is an API error as ElastiCache reports it. Every error the engine
-// returns for a request it refuses is an *Error; use errors.As to get at
-// it. Its HTTP status is the model's, which package awsapi knows.
-type Error struct {
-	Code    ErrorCode
-	Message string
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+// Error is the AWS error the sandbox's endpoint sends as it is; use
+// errors.As to get at it.
+type Error = awsapi.Error
 
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return awsapi.Errorf(code, format, args...)
 }

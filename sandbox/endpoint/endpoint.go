@@ -130,32 +130,12 @@ func wrap[In, Out any](member string, method func(Region) func(In) (Out, error))
 	})
 }
 
-// apiError turns an engine's error into the AWS error clients expect. The
-// engines speak AWS's codes already; anything else is the sandbox's own
-// failure, which AWS would report as an internal one.
+// apiError passes an engine's *awsapi.Error on as it is; anything else is
+// the sandbox's own failure, which AWS would report as an internal one.
 func apiError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var (
-		ae *awsapi.Error
-		ee *ecs.Error
-		se *autoscaling.Error
-		ce *cloudwatch.Error
-	)
-	switch {
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &ee):
-		return awsapi.Errorf(string(ee.Code), "%s", ee.Message)
-	case errors.As(err, &se):
-		return awsapi.Errorf(string(se.Code), "%s", se.Message)
-	case errors.As(err, &ce):
-		e := awsapi.Errorf(string(ce.Code), "%s", ce.Message)
-		if len(ce.DashboardValidationMessages) > 0 {
-			e.Fields = map[string]any{"DashboardValidationMessages": ce.DashboardValidationMessages}
-		}
-		return e
+	var ae *awsapi.Error
+	if err == nil || errors.As(err, &ae) {
+		return err
 	}
 	return awsapi.InternalFailure("%v", err)
 }

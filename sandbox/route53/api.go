@@ -2,7 +2,6 @@ package route53
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gameday-sre/gameday/sandbox/awsapi"
 )
@@ -19,10 +18,6 @@ func (e *Engine) ServeAWS(ctx context.Context, req *awsapi.Request) (any, error)
 	out, err := op(ctx, e, req.Input)
 	if verr := req.Input.Err(); verr != nil {
 		return nil, verr
-	}
-	var re *Error
-	if errors.As(err, &re) {
-		return nil, &awsapi.Error{Code: string(re.Code), Message: re.Message, HTTPStatus: re.HTTPStatus()}
 	}
 	return out, err
 }

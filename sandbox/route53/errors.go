@@ -1,13 +1,12 @@
 package route53
 
 import (
-	"fmt"
-	"net/http"
+	"github.com/gameday-sre/gameday/sandbox/awsapi"
 )
 
 // ErrorCode is the code Route 53 puts in an error response, the string an
 // SDK matches to pick its exception type.
-type ErrorCode string
+type ErrorCode = string
 
 // The error codes of the route53-2013-04-01 service model that this engine
 // returns.
@@ -24,28 +23,12 @@ const (
 	ErrCodeHealthCheckVersionMismatch ErrorCode = "HealthCheckVersionMismatch"
 )
 
-// Error is an API error as Route 53 reports it. Every error the engine
-// returns for a bad request is an *Error; use errors.As to get at it.
-type Error struct {
-	Code    ErrorCode
-	Message string
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
-
-// HTTPStatus is the status the service model gives the error.
-func (e *Error) HTTPStatus() int {
-	switch e.Code {
-	case ErrCodeNoSuchHostedZone, ErrCodeNoSuchHealthCheck, ErrCodeNoSuchChange:
-		return http.StatusNotFound
-	case ErrCodeHostedZoneAlreadyExists, ErrCodeHealthCheckAlreadyExists, ErrCodeHealthCheckVersionMismatch:
-		return http.StatusConflict
-	}
-	return http.StatusBadRequest
-}
+// Error is the AWS error the sandbox's endpoint sends as it is; use
+// errors.As to get at it.
+type Error = awsapi.Error
 
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return awsapi.Errorf(code, format, args...)
 }
 
 func invalidInput(format string, args ...any) *Error {
