@@ -2,7 +2,6 @@ package elasticache
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gameday-sre/gameday/sandbox/awsapi"
 )
@@ -36,10 +35,6 @@ func (e *Engine) ServeAWS(ctx context.Context, req *awsapi.Request) (any, error)
 		out, err = e.TestFailover(ctx, req.Region, t)
 	default:
 		return nil, awsapi.UnknownOperation(req.Operation)
-	}
-	var ee *Error
-	if errors.As(err, &ee) {
-		return nil, awsapi.Errorf(string(ee.Code), "%s", ee.Message)
 	}
 	return out, err
 }
