@@ -40,6 +40,10 @@ Exit codes: 0 all passed, 1 findings or failed checks, 2 usage or
 configuration error (for example a spec that does not load).`,
 		Example: `  gameday spec lint                 # where the runbook contradicts itself or AWS
   gameday spec show --area alarms   # the runbook's alarms as the spec holds them
+  gameday sandbox up                # the platform on this machine, two regions, at 60x
+  gameday check --target local      # its configuration against the runbook
+  gameday sandbox fault inject region-down us-east-1
+  gameday sandbox down
   gameday version`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -49,9 +53,7 @@ configuration error (for example a spec that does not load).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())
 	})
-	root.AddCommand(newSpecCmd(), newSandboxCmd(), newVersionCmd())
-	root.AddCommand(newCheckCmd())
-	root.AddCommand(newProvisionCmd())
+	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newProvisionCmd(), newVersionCmd())
 	return root
 }
 
