@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,10 +26,11 @@ import (
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/timeline"
 )
 
 func newCheckCmd() *cobra.Command {
-	var target, specPath, junit string
+	var target, specPath, junit, timelineFile string
 	cmd := &cobra.Command{
 		Use:   "check --target NAME|PATH",
 		Short: "Compare a target's deployed configuration with the runbook",
@@ -36,9 +38,16 @@ func newCheckCmd() *cobra.Command {
 runbook row): it reads the target's configuration through its AWS APIs
 (scalable targets, scaling policies, scheduled actions, task definitions,
 tags, alarms, Route 53 health checks and failover records, the Redis
-replication group, the dashboard) and judges each row against the spec. It
-prints a drift table: row, expected, actual, verdict. The JUnit report's
-test cases are the suite's specs.
+replication group, the budget, the dashboard) and, where the profile names
+one (endpoints.mongo), the MongoDB replica set, and judges each row against
+the spec. It prints a drift table: row, expected, actual, verdict. The
+JUnit report's test cases are the suite's specs. The run goes on a
+timeline (JSON Lines; --timeline, or compliance.timeline.jsonl beside
+--junit-report): the phase's start and end and a verdict per row, in the
+target's platform time.
+
+A profile that lists allowedAccounts is refused, before anything is read,
+when the caller's account (STS GetCallerIdentity) is not on the list.
 
 Rows whose API the target does not serve (its profile's "serves") are
 skipped with that reason, never passed. Row ids are the keys the sandbox's
@@ -54,8 +63,9 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 	cmd.Flags().StringVar(&target, "target", "", "target profile: a name in fixtures/targets or a path")
 	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
 	cmd.Flags().StringVar(&junit, "junit-report", "", "also write a JUnit report to this file")
+	cmd.Flags().StringVar(&timelineFile, "timeline", "", "record the run on a timeline (JSON Lines) in this file; default "+timelineName+" beside --junit-report, if given")
 	cmd.MarkFlagRequired("target")
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+	cmd.RunE = func(cmd *cobra.Command, _ []string) (err error) {
 		f, err := format()
 		if err != nil {
 			return err
@@ -68,12 +78,27 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 		if err != nil {
 			return err
 		}
-		report, err := runSuite(cmd.Context(), target, specPath)
+		tl, err := openTimeline(timelinePath(timelineFile, junit))
 		if err != nil {
 			return err
 		}
-		findings, err := suite.Findings(report)
+		defer func() { err = cmp.Or(err, tl.Close()) }()
+		now := func() time.Time { return profile.Clock.Platform(time.Now()) }
+		if _, err := tl.Append(now(), timeline.Phase{Name: compliance.Phase, State: timeline.Started, Note: "target " + profile.Name}); err != nil {
+			return err
+		}
+		findings, report, err := judge(cmd.Context(), suite, target, specPath)
 		if err != nil {
+			// The run's own error is the one to report; the timeline
+			// records it if it can.
+			tl.Append(now(), timeline.Phase{Name: compliance.Phase, State: timeline.Finished, Note: err.Error()})
+			return err
+		}
+		s := summarize(findings)
+		if err := compliance.Record(tl, report, findings, profile.Clock.Platform); err != nil {
+			return err
+		}
+		if _, err := tl.Append(now(), timeline.Phase{Name: compliance.Phase, State: timeline.Finished, Note: s.String()}); err != nil {
 			return err
 		}
 		if junit != "" {
@@ -82,7 +107,6 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 			}
 		}
 		out := cmd.OutOrStdout()
-		s := summarize(findings)
 		if f == "json" {
 			err = writeJSON(out, struct {
 				Target   string         `json:"target"`
@@ -102,6 +126,40 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 	}
 	cmd.AddCommand(newCheckSuiteCmd())
 	return cmd
+}
+
+// judge runs the suite and reads each row's finding from its report.
+func judge(ctx context.Context, suite *compliance.Suite, target, specPath string) ([]rows.Finding, types.Report, error) {
+	report, err := runSuite(ctx, target, specPath)
+	if err != nil {
+		return nil, report, err
+	}
+	findings, err := suite.Findings(report)
+	return findings, report, err
+}
+
+// timelineName is the timeline's file beside a JUnit report, so that a
+// CI job that keeps its reports folder keeps the evidence they came from.
+const timelineName = "compliance.timeline.jsonl"
+
+func timelinePath(flag, junit string) string {
+	if flag == "" && junit != "" {
+		return filepath.Join(filepath.Dir(junit), timelineName)
+	}
+	return flag
+}
+
+// openTimeline creates the run's timeline file; with no file the run is
+// recorded nowhere, through the same calls.
+func openTimeline(path string) (*timeline.Log, error) {
+	if path == "" {
+		return timeline.New(io.Discard), nil
+	}
+	tl, err := timeline.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating the timeline %s: %w", path, err)
+	}
+	return tl, nil
 }
 
 // suiteCommand is the hidden subcommand of check in which a child gameday
@@ -204,8 +262,9 @@ type verdictOnly struct{}
 
 func (verdictOnly) Fail() {}
 
-// openTarget loads the spec and the profile, refuses a target whose
-// account cannot be vouched for, and makes sure the target answers.
+// openTarget loads the spec and the profile, refuses a caller whose
+// account the profile does not allow before any other call, and makes sure
+// the target answers.
 func openTarget(ctx context.Context, specPath, name string) (*spec.Platform, *targets.Profile, *gdaws.Clients, error) {
 	p, err := spec.Load(specPath)
 	if err != nil {
@@ -215,14 +274,12 @@ func openTarget(ctx context.Context, specPath, name string) (*spec.Platform, *ta
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if profile.GuardsAccount() {
-		// The caller's account comes from STS GetCallerIdentity, and the STS
-		// client is not a dependency yet: refuse rather than guess.
-		return nil, nil, nil, fmt.Errorf("target %s: a run must first check the caller's account against allowedAccounts, which needs STS GetCallerIdentity (github.com/aws/aws-sdk-go-v2/service/sts is not in go.mod): refusing to run", profile.Name)
-	}
 	clients, err := gdaws.New(ctx, awsTarget(profile))
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("target %s: %w", profile.Name, err)
+	}
+	if err := profile.Guard(ctx, clients.CallerAccount); err != nil {
+		return nil, nil, nil, err
 	}
 	if err := clients.Ping(ctx); err != nil {
 		return nil, nil, nil, fmt.Errorf("target %s: %w", profile.Name, err)
@@ -237,7 +294,7 @@ func awsTarget(profile *targets.Profile) gdaws.Target {
 func complianceTarget(profile *targets.Profile) compliance.Target {
 	n := profile.Names
 	return compliance.Target{
-		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone,
+		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone, Mongo: profile.Endpoints.Mongo,
 		Names: rows.Names{Cluster: n.Cluster, Services: n.Services, DNS: n.DNS, HealthCheckTag: n.HealthCheckTag, ReplicationGroup: n.ReplicationGroup},
 	}
 }
@@ -247,6 +304,10 @@ type summary struct {
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
 	Errors  int `json:"errors"`
+}
+
+func (s summary) String() string {
+	return fmt.Sprintf("%d passed, %d failed, %d skipped, %d unreadable", s.Passed, s.Failed, s.Skipped, s.Errors)
 }
 
 func summarize(findings []rows.Finding) summary {
@@ -297,6 +358,6 @@ func printDrift(w io.Writer, target string, findings []rows.Finding, s summary) 
 			fmt.Fprintf(w, "\nSKIP %s: %s", f.Row, f.Reason)
 		}
 	}
-	_, err := fmt.Fprintf(w, "\n\ntarget %s: %d passed, %d failed, %d skipped, %d unreadable\n", target, s.Passed, s.Failed, s.Skipped, s.Errors)
+	_, err := fmt.Fprintf(w, "\n\ntarget %s: %s\n", target, s)
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,10 +16,12 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
 	"github.com/gameday-sre/gameday/fixtures/targets"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/timeline"
 )
 
 func runGameday(args ...string) (stdout, stderr string, code int) {
@@ -57,20 +60,33 @@ func TestProvisionThenCheckAgainstMoto(t *testing.T) {
 			skips[f.Row] = f.Reason
 		}
 	}
-	wantSkips := map[string]string{
-		"cache.crossRegion":         "requires elasticache-global-datastore (target moto does not serve it)",
-		"budget.AI-Service-Monthly": "requires budgets (target moto does not serve it)",
+	wantSkips := map[string]string{"cache.crossRegion": "requires elasticache-global-datastore (target moto does not serve it)"}
+	for _, f := range report.Findings {
+		if f.Area == rows.ReplicaSet {
+			wantSkips[f.Row] = "target moto names no MongoDB endpoint (endpoints.mongo)"
+		}
 	}
-	if report.Summary.Failed+report.Summary.Errors != 0 || report.Summary.Passed < 80 || fmt.Sprint(skips) != fmt.Sprint(wantSkips) {
+	if report.Summary.Failed+report.Summary.Errors != 0 || report.Summary.Passed < 85 || len(wantSkips) != 10 || fmt.Sprint(skips) != fmt.Sprint(wantSkips) {
 		t.Errorf("summary %+v, skips %v; want every row of moto's APIs passing and %v", report.Summary, skips, wantSkips)
+	}
+	budgetRows := 0
+	for _, f := range report.Findings {
+		if f.Area == rows.Budget && f.Verdict == rows.Pass {
+			budgetRows++
+		}
+	}
+	if budgetRows != 6 {
+		t.Errorf("%d budget rows passed, want 6 (present, limit, time unit, type, notification, tag filter)", budgetRows)
 	}
 	xml, err := os.ReadFile(junit)
 	if err != nil || !bytes.Contains(xml, []byte(`name="[It] scalable-targets frontend.minCapacity [compliance, scalable-targets]"`)) || !bytes.Contains(xml, []byte("<skipped")) {
 		t.Errorf("JUnit report: %v\n%.600s", err, xml)
 	}
+	checkTimeline(t, filepath.Join(filepath.Dir(junit), "compliance.timeline.jsonl"), report.Findings, "0 failed")
 
 	drift(t, profile)
-	all, out, code = gamedaySplit(t, "check", "--target", profile, "--spec", shippedSpec, "--junit-report", junit)
+	timelineFile := filepath.Join(t.TempDir(), "drift.jsonl")
+	all, out, code = gamedaySplit(t, "check", "--target", profile, "--spec", shippedSpec, "--junit-report", junit, "--timeline", timelineFile)
 	if code != 1 {
 		t.Fatalf("check after drift exited %d, want 1\n%s", code, all)
 	}
@@ -87,6 +103,91 @@ func TestProvisionThenCheckAgainstMoto(t *testing.T) {
 	if err != nil || !bytes.Contains(xml, []byte(`<failure message="ECS Service Auto-scaling Configuration [frontend.maxCapacity]: expected 10, actual 15 (service/main-cluster/frontend-service)"`)) {
 		t.Errorf("JUnit report after drift: %v\n%.600s", err, xml)
 	}
+	events, err := timeline.ReadFile(timelineFile)
+	if err != nil || !slices.ContainsFunc(events, func(e timeline.Event) bool {
+		return e.Data == timeline.Verdict{Spec: "frontend.maxCapacity", RunbookRef: "ECS Service Auto-scaling Configuration", Expected: "10",
+			Observed: "fail: 15 (service/main-cluster/frontend-service)"}
+	}) {
+		t.Errorf("the --timeline file lacks the drift's verdict: %v\n%+v", err, events)
+	}
+}
+
+// checkTimeline reads the timeline of a check: the compliance phase's
+// start, a verdict per row as the findings have it, in the order they
+// were judged, and the phase's end with the summary.
+func checkTimeline(t *testing.T, path string, findings []rows.Finding, summary string) {
+	t.Helper()
+	events, err := timeline.ReadFile(path)
+	if err != nil || len(events) != len(findings)+2 {
+		t.Fatalf("timeline %s: %d events, %v; want %d rows between a start and an end", path, len(events), err, len(findings))
+	}
+	start, end := events[0].Data, events[len(events)-1].Data
+	if start != (timeline.Phase{Name: "compliance", State: timeline.Started, Note: "target moto"}) {
+		t.Errorf("first event %+v, want the compliance phase's start", start)
+	}
+	if p, ok := end.(timeline.Phase); !ok || p.State != timeline.Finished || !strings.Contains(p.Note, summary) {
+		t.Errorf("last event %+v, want the compliance phase's end saying %q", end, summary)
+	}
+	verdicts := map[string]timeline.Verdict{}
+	for i, e := range events[1 : len(events)-1] {
+		v, ok := e.Data.(timeline.Verdict)
+		if !ok || e.At.Before(events[i].At) {
+			t.Errorf("event %d = %+v at %v, want a verdict after event %d at %v", e.Seq, e.Data, e.At, events[i].Seq, events[i].At)
+		}
+		verdicts[v.Spec] = v
+	}
+	for _, f := range findings {
+		v := verdicts[f.Row]
+		if v.RunbookRef != f.Section || v.Expected != f.Expected || !strings.HasPrefix(v.Observed, string(f.Verdict)+": "+f.Actual+" ("+f.Resource+")") || v.Passed != (f.Verdict == rows.Pass) {
+			t.Errorf("verdict %+v, want the finding %+v", v, f)
+		}
+	}
+}
+
+// A profile that lists allowedAccounts runs only as an account on it:
+// moto's is 123456789012. A refused run writes nothing.
+func TestAllowedAccountsAgainstMoto(t *testing.T) {
+	endpoint := motoserver.Start(t)
+	refused, allowed := motoProfile(t, endpoint, "999999999999"), motoProfile(t, endpoint, "123456789012")
+	const refusal = "target moto: caller account 123456789012 is not in allowedAccounts (999999999999): refusing to run"
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"provision as an unlisted account", []string{"provision", "--target", refused, "--spec", shippedSpec}, 2, refusal},
+		{"check as an unlisted account", []string{"check", "--target", refused, "--spec", shippedSpec}, 2, refusal},
+		{"provision as a listed account", []string{"provision", "--target", allowed, "--spec", shippedSpec}, 0, "ok    budget AI-Service-Monthly in account 123456789012"},
+		{"check as a listed account", []string{"check", "--target", allowed, "--spec", shippedSpec}, 0, "0 failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// check runs its suite in a child gameday, so it runs as the
+			// built binary.
+			all, _, code := gamedaySplit(t, tt.args...)
+			if code != tt.code || !strings.Contains(all, tt.want) {
+				t.Errorf("exit %d; want %d and %q\n%s", code, tt.code, tt.want, all)
+			}
+		})
+		if tt.code == 2 && clusters(t, endpoint) != 0 {
+			t.Fatalf("%s wrote to moto", tt.name)
+		}
+	}
+}
+
+// clusters counts moto's ECS clusters, the first thing provision writes.
+func clusters(t *testing.T, endpoint string) int {
+	t.Helper()
+	c, err := gdaws.New(context.Background(), gdaws.Target{Endpoint: endpoint, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.ECS.ListClusters(context.Background(), &ecs.ListClustersInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(out.ClusterArns)
 }
 
 func TestCheckRefuses(t *testing.T) {
@@ -132,14 +233,16 @@ func drift(t *testing.T, profile string) {
 	}
 }
 
-// motoProfile is the shipped moto profile pointed at endpoint.
-func motoProfile(t *testing.T, endpoint string) string {
+// motoProfile is the shipped moto profile pointed at endpoint, allowing
+// only the accounts given, if any.
+func motoProfile(t *testing.T, endpoint string, allowedAccounts ...string) string {
 	t.Helper()
 	p, err := targets.Load("moto")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Endpoints.AWS = endpoint
+	p.AllowedAccounts = allowedAccounts
 	path := filepath.Join(t.TempDir(), "moto.yaml")
 	if err := targets.Write(path, p); err != nil {
 		t.Fatal(err)

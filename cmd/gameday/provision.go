@@ -16,11 +16,14 @@ func newProvisionCmd() *cobra.Command {
 it, to the target's AWS-compatible endpoint through the AWS APIs: ECS
 services with their task definitions and cost tags, scalable targets,
 scaling policies, scheduled actions, alarms, the dashboard, the Route 53
-health check and failover records, and the Redis replication group. It
-applies only what the target serves and says what it skipped.
+health check and failover records, the Redis replication group, and the
+budget with its notification in the caller's account. It applies only
+what the target serves and says what it skipped.
 
 Applying twice changes nothing the second time. It refuses a target that
-is AWS itself (no endpoints.aws): staging is deployed by its owners.`,
+is AWS itself (no endpoints.aws): staging is deployed by its owners. A
+profile that lists allowedAccounts is refused, before anything is written,
+when the caller's account is not on the list.`,
 		Example: `  moto_server -p 5000 &
   gameday provision --target moto && gameday check --target moto`,
 		Args: cobra.NoArgs,
@@ -34,7 +37,7 @@ is AWS itself (no endpoints.aws): staging is deployed by its owners.`,
 			return err
 		}
 		return provision.Apply(cmd.Context(), p, profile, provision.Clients{
-			ECS: c.ECS, AutoScaling: c.AutoScaling, CloudWatch: c.CloudWatch, Route53: c.Route53, ElastiCache: c.ElastiCache,
+			ECS: c.ECS, AutoScaling: c.AutoScaling, CloudWatch: c.CloudWatch, Route53: c.Route53, ElastiCache: c.ElastiCache, Budgets: c.Budgets, STS: c.STS,
 		}, cmd.OutOrStdout())
 	}
 	return cmd

@@ -2,11 +2,9 @@ package aws
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Unreachable is a target whose endpoint did not answer at all, as opposed
@@ -27,13 +25,8 @@ func (e *Unreachable) Unwrap() error { return e.Err }
 // reachable: what the answer means is for the caller's real calls to say.
 func (c *Clients) Ping(ctx context.Context) error {
 	_, err := c.ECS.ListClusters(ctx, &ecs.ListClustersInput{MaxResults: new(int32(1))}, func(o *ecs.Options) { o.RetryMaxAttempts = 1 })
-	var send *smithyhttp.RequestSendError
-	if errors.As(err, &send) {
-		endpoint := c.Endpoint
-		if endpoint == "" {
-			endpoint = "AWS ECS in " + c.Region
-		}
-		return &Unreachable{Endpoint: endpoint, Err: err}
+	if err == nil {
+		return nil
 	}
-	return nil
+	return c.unreachable(err, "ECS", nil)
 }

@@ -54,6 +54,22 @@ func (c *Clients) ScheduledActions(ctx context.Context, resourceID string) ([]aa
 	return out, nil
 }
 
+// ScalingActivities lists the scaling activities of one resource, newest
+// first as Application Auto Scaling returns them, following every page:
+// what a behavioural suite reads to see when and why a service scaled.
+func (c *Clients) ScalingActivities(ctx context.Context, resourceID string) ([]aastypes.ScalingActivity, error) {
+	var out []aastypes.ScalingActivity
+	pages := applicationautoscaling.NewDescribeScalingActivitiesPaginator(c.AutoScaling, &applicationautoscaling.DescribeScalingActivitiesInput{ServiceNamespace: aastypes.ServiceNamespaceEcs, ResourceId: &resourceID})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fail("application-autoscaling DescribeScalingActivities", resourceID, err)
+		}
+		out = append(out, page.ScalingActivities...)
+	}
+	return out, nil
+}
+
 // Alarms lists metric alarms by name; no names lists them all.
 func (c *Clients) Alarms(ctx context.Context, names ...string) ([]cwtypes.MetricAlarm, error) {
 	var out []cwtypes.MetricAlarm
@@ -68,6 +84,21 @@ func (c *Clients) Alarms(ctx context.Context, names ...string) ([]cwtypes.Metric
 	return out, nil
 }
 
+// AlarmHistory lists one alarm's history (state changes, configuration
+// updates, actions), newest first, following every page.
+func (c *Clients) AlarmHistory(ctx context.Context, name string) ([]cwtypes.AlarmHistoryItem, error) {
+	var out []cwtypes.AlarmHistoryItem
+	pages := cloudwatch.NewDescribeAlarmHistoryPaginator(c.CloudWatch, &cloudwatch.DescribeAlarmHistoryInput{AlarmName: &name})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fail("cloudwatch DescribeAlarmHistory", name, err)
+		}
+		out = append(out, page.AlarmHistoryItems...)
+	}
+	return out, nil
+}
+
 // Services describes ECS services of a cluster, with their tags (the
 // runbook's cost allocation tags live on the services). A service that does
 // not exist is left out.
@@ -77,6 +108,37 @@ func (c *Clients) Services(ctx context.Context, cluster string, names ...string)
 		return nil, fail("ecs DescribeServices", "cluster "+cluster, err)
 	}
 	return out.Services, nil
+}
+
+// describeTasksBatch is how many tasks DescribeTasks takes at once.
+const describeTasksBatch = 100
+
+// Tasks describes the tasks of a cluster's service, running and recently
+// stopped (ECS keeps a stopped task for about an hour): what a
+// behavioural suite reads to see that a killed task was replaced.
+func (c *Clients) Tasks(ctx context.Context, cluster, service string) ([]ecstypes.Task, error) {
+	resource := "service " + cluster + "/" + service
+	var arns []string
+	for _, status := range []ecstypes.DesiredStatus{ecstypes.DesiredStatusRunning, ecstypes.DesiredStatusStopped} {
+		pages := ecs.NewListTasksPaginator(c.ECS, &ecs.ListTasksInput{Cluster: &cluster, ServiceName: &service, DesiredStatus: status})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fail("ecs ListTasks", resource+" ("+string(status)+")", err)
+			}
+			arns = append(arns, page.TaskArns...)
+		}
+	}
+	var out []ecstypes.Task
+	for start := 0; start < len(arns); start += describeTasksBatch {
+		batch := arns[start:min(start+describeTasksBatch, len(arns))]
+		page, err := c.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: &cluster, Tasks: batch})
+		if err != nil {
+			return nil, fail("ecs DescribeTasks", resource, err)
+		}
+		out = append(out, page.Tasks...)
+	}
+	return out, nil
 }
 
 // TaskDefinition describes one task definition by ARN or family:revision.

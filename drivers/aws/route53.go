@@ -94,6 +94,16 @@ func (c *Clients) HealthChecks(ctx context.Context) ([]HealthCheck, error) {
 	return out, nil
 }
 
+// HealthCheckStatus is what each Route 53 checker last saw of a health
+// check: the evidence for when a failover's health check went unhealthy.
+func (c *Clients) HealthCheckStatus(ctx context.Context, id string) ([]r53types.HealthCheckObservation, error) {
+	out, err := c.Route53.GetHealthCheckStatus(ctx, &route53.GetHealthCheckStatusInput{HealthCheckId: &id})
+	if err != nil {
+		return nil, fail("route53 GetHealthCheckStatus", "healthcheck "+id, err)
+	}
+	return out.HealthCheckObservations, nil
+}
+
 // FQDN writes a DNS name as Route 53 returns it: lower case with the
 // trailing dot, so names compare whichever way they were written.
 func FQDN(name string) string {

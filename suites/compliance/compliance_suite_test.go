@@ -56,19 +56,19 @@ func suite(ctx context.Context, name, specPath string) (*compliance.Suite, error
 	if err != nil {
 		return nil, err
 	}
-	if profile.GuardsAccount() {
-		return nil, fmt.Errorf("target %s: a run must first check the caller's account against allowedAccounts, which gameday cannot yet: refusing to run", profile.Name)
-	}
 	clients, err := gdaws.New(ctx, gdaws.Target{Endpoint: profile.Endpoints.AWS, Region: profile.Regions.Primary, CloudWatchProtocol: profile.Protocols["cloudwatch"]})
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", profile.Name, err)
+	}
+	if err := profile.Guard(ctx, clients.CallerAccount); err != nil {
+		return nil, err
 	}
 	if err := clients.Ping(ctx); err != nil {
 		return nil, fmt.Errorf("target %s: %w", profile.Name, err)
 	}
 	n := profile.Names
 	return compliance.New(clients, p, compliance.Target{
-		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone,
+		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone, Mongo: profile.Endpoints.Mongo,
 		Names: rows.Names{Cluster: n.Cluster, Services: n.Services, DNS: n.DNS, HealthCheckTag: n.HealthCheckTag, ReplicationGroup: n.ReplicationGroup},
 	})
 }

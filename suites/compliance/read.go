@@ -7,6 +7,7 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
+	"github.com/gameday-sre/gameday/drivers/mongo"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
 )
@@ -91,6 +92,10 @@ func (r *reader) readArea(ctx context.Context, area rows.Area) error {
 		return r.readRecords(ctx)
 	case rows.Replication:
 		o.ReplicationGroup, err = r.c.ReplicationGroup(ctx, r.t.Names.ReplicationGroup)
+	case rows.ReplicaSet:
+		o.ReplicaSet, err = r.replicaSet(ctx)
+	case rows.Budget:
+		o.Budget, err = r.c.Budget(ctx, r.p.Budget.Name)
 	case rows.Dashboard:
 		body, found, err := r.c.Dashboard(ctx, r.p.Dashboard.Name)
 		if err != nil {
@@ -102,6 +107,21 @@ func (r *reader) readArea(ctx context.Context, area rows.Area) error {
 		}
 	}
 	return err
+}
+
+// replicaSet reads the MongoDB members over a connection of its own,
+// closed once read: the suite reads the set once.
+func (r *reader) replicaSet(ctx context.Context) ([]mongo.Member, error) {
+	c, err := mongo.Dial(ctx, mongo.Target{URI: r.t.Mongo})
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close(context.WithoutCancel(ctx))
+	rs, err := c.ReplicaSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return rs.Members, nil
 }
 
 func (r *reader) services(ctx context.Context) ([]ecstypes.Service, error) {

@@ -26,9 +26,17 @@ type Target struct {
 	// HostedZone is the DNS name of the zone with the failover records;
 	// empty means the parent domain of the first failover record.
 	HostedZone string
+	// Mongo is the MongoDB replica set's connection string; empty skips
+	// the replica set's rows.
+	Mongo string
 }
 
-func (t Target) serves(capability string) bool { return slices.Contains(t.Serves, capability) }
+func (t Target) serves(capability string) bool {
+	if capability == rows.CapMongoDB {
+		return t.Mongo != ""
+	}
+	return slices.Contains(t.Serves, capability)
+}
 
 // check refuses a target the suite could only half read, before any spec
 // runs: a misspelt capability would otherwise skip rows silently.

@@ -35,7 +35,8 @@ func Rows(p *spec.Platform, n Names) []Row {
 		rows = append(rows, failoverRows(p, n, r)...)
 	}
 	rows = append(rows, cacheRows(p, n)...)
-	rows = append(rows, budgetRow(p))
+	rows = append(rows, replicaSetRows(p)...)
+	rows = append(rows, budgetRows(p)...)
 	rows = append(rows, dashboardRows(p.Dashboard)...)
 	return rows
 }

@@ -71,15 +71,3 @@ func enabled(b bool) string {
 	}
 	return "disabled"
 }
-
-// budgetRow is the budget of "Budget Alerts". gameday has no AWS Budgets
-// client: the SDK module is not a dependency yet, so the row says so
-// instead of passing unread.
-func budgetRow(p *spec.Platform) Row {
-	b := p.Budget
-	return Row{ID: "budget." + b.Name, Area: Budget, Section: b.Source, Needs: CapBudgets, Resource: "budget " + b.Name,
-		Expected: fmt.Sprintf("%s %s %g %s, alert at %g%% %s", b.TimeUnit, b.BudgetType, b.LimitAmount, b.Unit, b.Notification.Threshold, b.Notification.Type),
-		judge: func(*Observed) (string, Verdict, string) {
-			return "not read", Skip, "requires an AWS Budgets client (github.com/aws/aws-sdk-go-v2/service/budgets is not in go.mod)"
-		}}
-}

@@ -8,6 +8,7 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
+	"github.com/gameday-sre/gameday/drivers/mongo"
 	"github.com/gameday-sre/gameday/spec"
 )
 
@@ -25,6 +26,10 @@ type Observed struct {
 	HealthChecks     []gdaws.HealthCheck
 	RecordSets       []r53types.ResourceRecordSet
 	ReplicationGroup *ectypes.ReplicationGroup
+	// ReplicaSet is the MongoDB replica set's members.
+	ReplicaSet []mongo.Member
+	// Budget is nil when the target has no such budget.
+	Budget *gdaws.Budget
 	// Dashboards holds each dashboard's body by name; a missing name is a
 	// dashboard that does not exist.
 	Dashboards map[string]string

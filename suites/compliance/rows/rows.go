@@ -66,6 +66,7 @@ const (
 	HealthChecks     Area = "health-checks"
 	FailoverRecords  Area = "failover-records"
 	Replication      Area = "replication"
+	ReplicaSet       Area = "replica-set"
 	Budget           Area = "budget"
 	Dashboard        Area = "dashboard"
 )
@@ -84,6 +85,10 @@ const (
 	CapClusterMode = "elasticache-cluster-mode"
 	CapBudgets     = "budgets"
 )
+
+// CapMongoDB is a target whose profile names its MongoDB replica set
+// (endpoints.mongo). It is not listed under serves: the endpoint says it.
+const CapMongoDB = "mongodb"
 
 var capabilities = []string{CapECS, CapAutoScaling, CapCloudWatch, CapRoute53, CapElastiCache, CapGlobalDatastore, CapClusterMode, CapBudgets}
 
@@ -117,6 +122,9 @@ func (r Row) Judge(o *Observed) Finding {
 
 // NotServed is the row skipped because the target lacks its capability.
 func (r Row) NotServed(target string) Finding {
+	if r.Needs == CapMongoDB {
+		return r.finding("not read", Skip, fmt.Sprintf("target %s names no MongoDB endpoint (endpoints.mongo)", target))
+	}
 	return r.finding("not read", Skip, fmt.Sprintf("requires %s (target %s does not serve it)", r.Needs, target))
 }
 

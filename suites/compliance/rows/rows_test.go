@@ -2,6 +2,7 @@ package rows_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,12 +10,14 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	budgetstypes "github.com/aws/aws-sdk-go-v2/service/budgets/types"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
+	"github.com/gameday-sre/gameday/drivers/mongo"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
 )
@@ -115,7 +118,32 @@ func compliant(p *spec.Platform, n rows.Names) *rows.Observed {
 	}
 	body, _ := json.Marshal(map[string]any{"widgets": widgets})
 	o.Dashboards[p.Dashboard.Name] = string(body)
+	b, bn := p.Budget, p.Budget.Notification
+	o.Budget = &gdaws.Budget{
+		Budget: budgetstypes.Budget{BudgetName: sdk.String(b.Name), BudgetType: budgetstypes.BudgetType(b.BudgetType), TimeUnit: budgetstypes.TimeUnit(b.TimeUnit),
+			BudgetLimit:      &budgetstypes.Spend{Amount: sdk.String(strconv.FormatFloat(b.LimitAmount, 'f', 1, 64)), Unit: sdk.String(b.Unit)},
+			FilterExpression: &budgetstypes.Expression{Tags: &budgetstypes.TagValues{Key: sdk.String(b.TagFilter.Key), Values: []string{b.TagFilter.Value}}}},
+		Notifications: []budgetstypes.Notification{
+			{NotificationType: budgetstypes.NotificationTypeForecasted, ComparisonOperator: budgetstypes.ComparisonOperatorGreaterThan, Threshold: 100, ThresholdType: budgetstypes.ThresholdTypePercentage},
+			{NotificationType: budgetstypes.NotificationType(bn.Type), ComparisonOperator: budgetstypes.ComparisonOperator(bn.Comparison), Threshold: bn.Threshold, ThresholdType: budgetstypes.ThresholdType(bn.ThresholdType)},
+		},
+	}
+	o.ReplicaSet = atlasMembers()
 	return o
+}
+
+// atlasMembers is the runbook's Atlas layout as Atlas tags it: two
+// electable members at priority 7 in US_EAST_1, one at 6 in US_WEST_2.
+func atlasMembers() []mongo.Member {
+	return []mongo.Member{member("a:27017", 7, "US_EAST_1"), member("b:27017", 7, "US_EAST_1"), member("f:27017", 6, "US_WEST_2")}
+}
+
+func member(host string, priority float64, region string, tags ...string) mongo.Member {
+	m := mongo.Member{Host: host, Priority: priority, Votes: 1, Tags: map[string]string{mongo.RegionTag: region}}
+	for i := 0; i+1 < len(tags); i += 2 {
+		m.Tags[tags[i]] = tags[i+1]
+	}
+	return m
 }
 
 func judgeAll(p *spec.Platform, n rows.Names, o *rows.Observed) map[rows.Verdict][]string {
@@ -131,12 +159,8 @@ func TestACompliantTargetPasses(t *testing.T) {
 	p := platform(t)
 	for _, n := range []rows.Names{{}, {HealthCheckTag: "Name"}} {
 		got := judgeAll(p, n, compliant(p, n))
-		if len(got[rows.Fail]) > 0 || len(got[rows.Error]) > 0 {
-			t.Errorf("names %+v: failing rows %v", n, got[rows.Fail])
-		}
-		want := []string{"budget.AI-Service-Monthly"}
-		if !slices.Equal(got[rows.Skip], want) {
-			t.Errorf("names %+v: skipped %v, want only %v", n, got[rows.Skip], want)
+		if len(got[rows.Fail]) > 0 || len(got[rows.Error]) > 0 || len(got[rows.Skip]) > 0 {
+			t.Errorf("names %+v: failing rows %v, skipped %v", n, got[rows.Fail], got[rows.Skip])
 		}
 	}
 }
@@ -206,6 +230,16 @@ func TestEachDriftFailsExactlyItsRow(t *testing.T) {
 		{"failover.Secondary.role", func(o *rows.Observed) { o.RecordSets[1].Failover = r53types.ResourceRecordSetFailoverPrimary }, "PRIMARY", nil, "A api.example.com. set Secondary"},
 		{"cache.nodes", func(o *rows.Observed) { o.ReplicationGroup.MemberClusters = o.ReplicationGroup.MemberClusters[:1] }, "1 nodes", nil, ""},
 		{"cache.crossRegion", func(o *rows.Observed) { o.ReplicationGroup.GlobalReplicationGroupInfo = nil }, "no global datastore", nil, ""},
+		{"budget.AI-Service-Monthly", func(o *rows.Observed) { o.Budget = nil }, "absent", []string{"budget.AI-Service-Monthly.limit",
+			"budget.AI-Service-Monthly.timeUnit", "budget.AI-Service-Monthly.budgetType", "budget.AI-Service-Monthly.notification", "budget.AI-Service-Monthly.tagFilter"}, "budget AI-Service-Monthly"},
+		{"budget.AI-Service-Monthly.limit", func(o *rows.Observed) { o.Budget.BudgetLimit.Amount = sdk.String("4000.0") }, "4000 USD", nil, ""},
+		{"budget.AI-Service-Monthly.timeUnit", func(o *rows.Observed) { o.Budget.TimeUnit = budgetstypes.TimeUnitQuarterly }, "QUARTERLY", nil, ""},
+		{"budget.AI-Service-Monthly.notification", func(o *rows.Observed) { o.Budget.Notifications[1].Threshold = 90 },
+			"FORECASTED GREATER_THAN 100 PERCENTAGE, ACTUAL GREATER_THAN 90 PERCENTAGE", nil, ""},
+		{"budget.AI-Service-Monthly.notification", func(o *rows.Observed) { o.Budget.Notifications = nil }, "(no notifications)", nil, ""},
+		{"budget.AI-Service-Monthly.tagFilter", func(o *rows.Observed) { o.Budget.FilterExpression = nil }, "(no tag filters)", nil, ""},
+		{"budget.AI-Service-Monthly.tagFilter", func(o *rows.Observed) { o.Budget.FilterExpression.Tags.Values[0] = "Editor" }, "user:Feature$Editor", nil, ""},
+		{"mongo.US_WEST_2.priority", func(o *rows.Observed) { o.ReplicaSet[2].Priority = 8 }, "member f:27017 in US_WEST_2: priority 8", nil, "replica set production-cluster"},
 		{"dashboard.ScalingActivities.ai-service-queue-depth", func(o *rows.Observed) {
 			o.Dashboards["ScalingActivities"] = strings.Replace(o.Dashboards["ScalingActivities"], `"period":60`, `"period":300`, 1)
 		}, "12x6 at (0,6), us-east-1, 300s Average: AIWritingEnhancement AIServiceQueueDepth ServiceName=ai-service", nil, ""},
@@ -220,9 +254,7 @@ func TestEachDriftFailsExactlyItsRow(t *testing.T) {
 				case rows.Fail, rows.Error:
 					failed = append(failed, f)
 				case rows.Skip:
-					if f.Row != "budget.AI-Service-Monthly" {
-						skipped = append(skipped, f)
-					}
+					skipped = append(skipped, f)
 				}
 			}
 			if len(failed) != 1 || failed[0].Row != tt.row {
@@ -282,8 +314,75 @@ func TestCapabilities(t *testing.T) {
 			t.Errorf("CheckCapabilities(%v) = %v, want %q", tt.serves, err, tt.want)
 		}
 	}
-	r := rows.Rows(platform(t), rows.Names{})[0]
-	if f := r.NotServed("localstack"); f.Verdict != rows.Skip || f.Reason != "requires application-autoscaling (target localstack does not serve it)" {
-		t.Errorf("NotServed = %+v", f)
+	for _, tt := range []struct{ needs, reason string }{
+		{rows.CapAutoScaling, "requires application-autoscaling (target localstack does not serve it)"},
+		{rows.CapMongoDB, "target localstack names no MongoDB endpoint (endpoints.mongo)"},
+	} {
+		i := slices.IndexFunc(rows.Rows(platform(t), rows.Names{}), func(r rows.Row) bool { return r.Needs == tt.needs })
+		if f := rows.Rows(platform(t), rows.Names{})[i].NotServed("localstack"); f.Verdict != rows.Skip || f.Reason != tt.reason {
+			t.Errorf("NotServed = %+v, want %q", f, tt.reason)
+		}
+	}
+}
+
+// The replica set's rows are CheckLayout's reading, a departure to the row
+// whose number it names and the rest to mongo.members: no departure is
+// lost and none fails two rows.
+func TestReplicaSetRows(t *testing.T) {
+	p := platform(t)
+	atlas := atlasMembers()
+	tests := []struct {
+		name    string
+		members []mongo.Member
+		// failed is each failing row with its actual.
+		failed map[string]string
+	}{
+		{"the runbook's layout", atlas, nil},
+		{"tagged by the spec's role", []mongo.Member{member("a", 7, "primary"), member("b", 7, "primary"), member("f", 6, "failover")}, nil},
+		{"a member short in the failover region", atlas[:2], map[string]string{
+			"mongo.members": "2 data-bearing members", "mongo.US_WEST_2.electableNodes": "0 electable members"}},
+		{"the failover member outranks the primary region", []mongo.Member{atlas[0], atlas[1], member("f:27017", 8, "US_WEST_2")}, map[string]string{
+			"mongo.US_WEST_2.priority": "member f:27017 in US_WEST_2: priority 8"}},
+		{"both primary members at the wrong priority", []mongo.Member{member("a:27017", 5, "US_EAST_1"), member("b:27017", 6, "US_EAST_1"), atlas[2]}, map[string]string{
+			"mongo.US_EAST_1.priority": "member a:27017 in US_EAST_1: priority 5; member b:27017 in US_EAST_1: priority 6"}},
+		{"an electable member moved to the failover region", []mongo.Member{atlas[0], member("b:27017", 7, "US_WEST_2"), atlas[2]}, map[string]string{
+			"mongo.US_EAST_1.electableNodes": "1 electable members", "mongo.US_WEST_2.electableNodes": "2 electable members", "mongo.US_WEST_2.priority": "member b:27017 in US_WEST_2: priority 7"}},
+		{"a read-only member instead of an electable one", []mongo.Member{atlas[0], member("b:27017", 0, "US_EAST_1"), atlas[2]}, map[string]string{
+			"mongo.US_EAST_1.electableNodes": "1 electable members", "mongo.US_EAST_1.readOnlyNodes": "1 read-only members"}},
+		{"an analytics member added", append(slices.Clone(atlas), member("x:27017", 0, "US_WEST_2", "nodeType", "ANALYTICS")), map[string]string{
+			"mongo.members": "4 data-bearing members", "mongo.US_WEST_2.analyticsNodes": "1 analytics members"}},
+		{"an arbiter added", append(slices.Clone(atlas), mongo.Member{Host: "arb:27017", ArbiterOnly: true}), map[string]string{
+			"mongo.members": "member arb:27017 is an arbiter; the layout has none"}},
+		{"a member tagged with no region of the layout", []mongo.Member{atlas[0], atlas[1], member("f:27017", 6, "EU_WEST_1")}, map[string]string{
+			"mongo.members":                  `member f:27017: region tag "EU_WEST_1" names no region of the layout (US_EAST_1 or primary; US_WEST_2 or failover)`,
+			"mongo.US_WEST_2.electableNodes": "0 electable members"}},
+		{"no members", nil, map[string]string{
+			"mongo.members": "0 data-bearing members", "mongo.US_EAST_1.electableNodes": "0 electable members", "mongo.US_WEST_2.electableNodes": "0 electable members"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &rows.Observed{ReplicaSet: tt.members}
+			got := map[string]string{}
+			judged := 0
+			for _, r := range rows.Rows(p, rows.Names{}) {
+				if r.Area != rows.ReplicaSet {
+					continue
+				}
+				judged++
+				f := r.Judge(o)
+				switch {
+				case f.Verdict == rows.Fail:
+					got[f.Row] = f.Actual
+				case f.Verdict != rows.Pass || f.Actual != f.Expected:
+					t.Errorf("%s: %+v, want a pass that reads as expected", f.Row, f)
+				}
+			}
+			if judged != 9 {
+				t.Errorf("%d replica set rows, want 9 (members, and per region electable, read-only, analytics and priority)", judged)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.failed) {
+				t.Errorf("failed rows\n %v\nwant\n %v", got, tt.failed)
+			}
+		})
 	}
 }
