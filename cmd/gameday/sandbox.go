@@ -414,6 +414,8 @@ func printData(tw *tabwriter.Writer, d supervisor.DataStatus) {
 	}
 	if d.Mongo.Absent != "" {
 		fmt.Fprintf(tw, "\nMONGODB\tnot running: %s\n", d.Mongo.Absent)
+	} else {
+		fmt.Fprintf(tw, "\nMONGODB\t%s\n", d.Mongo.URI)
 	}
 }
 

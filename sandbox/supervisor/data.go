@@ -3,11 +3,13 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"net"
 	"os/exec"
 	"time"
 
 	"github.com/gameday-sre/gameday/sandbox/elasticache"
 	"github.com/gameday-sre/gameday/sandbox/faults"
+	"github.com/gameday-sre/gameday/sandbox/mongors"
 	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/state"
 )
@@ -16,9 +18,6 @@ import (
 // name its sentinels know: the runbook names none, so the sandbox uses the
 // name its target profiles give it.
 const CacheName = "main-cache"
-
-// mongodBinary is what runs the MongoDB replica set where it exists.
-const mongodBinary = "mongod"
 
 // startData starts the data layer with the real servers this machine has.
 // A server it cannot run is left out and reported, never faked.
@@ -49,11 +48,21 @@ func (s *sandbox) startData(ctx context.Context, dir state.Dir) error {
 			}
 		}
 	}
-	if _, err := exec.LookPath(mongodBinary); err != nil {
-		s.data.Mongo.Absent = "mongod is not on PATH: no MongoDB replica set on this machine, so the data suite's MongoDB specs skip (docker compose up mongo runs one where Docker exists)"
-	} else {
-		s.data.Mongo.Absent = "mongod is on PATH, but the sandbox does not start a replica set from it yet; docker compose up mongo runs the runbook's layout"
+	if _, err := exec.LookPath(mongors.Binary); err != nil {
+		s.data.Mongo.Absent = "mongod is not on PATH: no MongoDB replica set on this machine, so the MongoDB rows and specs skip (docker compose up mongo runs one where Docker exists)"
+		return nil
 	}
+	ips := map[string]string{}
+	for i, role := range []string{"primary", "failover"} {
+		ips[role], _, _ = net.SplitHostPort(regionAddrs[i])
+	}
+	set, err := mongors.Start(ctx, s.cfg.Platform.Replication.MongoDBAtlas, mongors.Config{Dir: dir.File("mongo"), RegionIPs: ips, Processes: dir})
+	if err != nil {
+		return fmt.Errorf("mongodb: %w", err)
+	}
+	s.mongo = set
+	s.endpoints.Mongo = set.URI()
+	s.data.Mongo.URI = set.URI()
 	return nil
 }
 
@@ -143,10 +152,17 @@ func (s *sandbox) dataFaultKinds() []faults.Kind {
 			},
 		},
 		{
-			Name: "mongo-primary", Usage: "kill|pause", MinArgs: 1, MaxArgs: 1,
-			Help: "kill or pause the MongoDB primary, where the sandbox runs a replica set",
-			Inject: func(context.Context, []string) (faults.Injected, error) {
-				return faults.Injected{}, fmt.Errorf("this sandbox runs no MongoDB: %s", s.data.Mongo.Absent)
+			Name: "mongo-primary", Usage: "kill", MinArgs: 1, MaxArgs: 1,
+			Help: "SIGKILL the MongoDB primary, where the sandbox runs a replica set (revert restarts it as a secondary)",
+			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
+				if s.mongo == nil {
+					return faults.Injected{}, fmt.Errorf("this sandbox runs no MongoDB: %s", s.data.Mongo.Absent)
+				}
+				if args[0] != "kill" {
+					return faults.Injected{}, fmt.Errorf("%q: the sandbox's MongoDB faults are kill", args[0])
+				}
+				note, revert, err := s.mongo.KillPrimary(ctx)
+				return faults.Injected{Note: note, Undo: revert}, err
 			},
 		},
 	}

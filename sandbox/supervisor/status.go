@@ -33,6 +33,9 @@ type Endpoints struct {
 	// RedisSentinels are the Sentinels of the Redis cache, whose master
 	// is CacheName; none when this machine has no redis-server.
 	RedisSentinels []string `json:"redisSentinels,omitempty"`
+	// Mongo is the MongoDB replica set's connection string, where this
+	// machine has mongod.
+	Mongo string `json:"mongo,omitempty"`
 }
 
 // Status is what `sandbox status` shows.
@@ -79,9 +82,10 @@ type RedisNode struct {
 	LagBytes int64  `json:"lagBytes,omitempty"`
 }
 
-// MongoStatus says why the sandbox runs no MongoDB replica set.
+// MongoStatus is the MongoDB replica set, or why the sandbox runs none.
 type MongoStatus struct {
 	Absent string `json:"absent,omitempty"`
+	URI    string `json:"uri,omitempty"`
 }
 
 // HealthCheckStatus is a Route 53 health check's status.

@@ -27,6 +27,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/elasticache"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
 	"github.com/gameday-sre/gameday/sandbox/faults"
+	"github.com/gameday-sre/gameday/sandbox/mongors"
 	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/route53"
 	"github.com/gameday-sre/gameday/sandbox/state"
@@ -95,6 +96,7 @@ type sandbox struct {
 	dns     *dnsserver.Server
 	redis   *redisha.Group
 	cache   *elasticache.Engine
+	mongo   *mongors.Set
 	// data holds why a store is absent; dataStatus adds the live state.
 	data DataStatus
 	mu   sync.Mutex
@@ -106,6 +108,9 @@ type sandbox struct {
 }
 
 func (s *sandbox) close() {
+	if s.mongo != nil {
+		s.mongo.Stop()
+	}
 	if s.cache != nil {
 		s.cache.Close()
 	}
@@ -234,7 +239,7 @@ func (s *sandbox) publishEndpoints(dir state.Dir) error {
 		Name:        "local",
 		Description: "the sandbox started by gameday sandbox up in " + dir.Path,
 		Regions:     targets.Regions{Primary: p.Regions.Primary.Name, Failover: p.Regions.Failover.Name},
-		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers, DNS: s.endpoints.DNS, RedisSentinels: s.endpoints.RedisSentinels},
+		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers, DNS: s.endpoints.DNS, RedisSentinels: s.endpoints.RedisSentinels, Mongo: s.endpoints.Mongo},
 		Clock:       &targets.Clock{Scale: s.cfg.TimeScale, PlatformOrigin: s.clock.Now(), RealOrigin: time.Now()},
 		Serves:      s.serves(),
 		Names:       targets.ResourceNames{HostedZone: hostedZone(p), ReplicationGroup: CacheName},
