@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/gameday-sre/gameday/drivers/rpo"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -65,9 +65,7 @@ type Probe struct {
 	cfg  ProbeConfig
 	coll *mongo.Collection
 
-	mu     sync.Mutex
-	seq    int64
-	writes []Write
+	log rpo.Log[Write]
 }
 
 // NewProbe returns a probe writing through c.
@@ -97,10 +95,8 @@ func (c *Client) NewProbe(cfg ProbeConfig) (*Probe, error) {
 // The write is recorded whatever happens; the error says why it was not
 // accepted or not acknowledged.
 func (p *Probe) Write(ctx context.Context) (Write, error) {
-	p.mu.Lock()
-	p.seq++
-	w := Write{Seq: p.seq, ID: p.cfg.Prefix + strconv.FormatInt(p.seq, 10), At: p.c.opts.clock.Now()}
-	p.mu.Unlock()
+	seq := p.log.Next()
+	w := Write{Seq: seq, ID: p.cfg.Prefix + strconv.FormatInt(seq, 10), At: p.c.opts.clock.Now()}
 
 	// The insert command, not InsertOne: retryable writes cover only the
 	// CRUD API (Retryable Writes spec), so the driver does not retry it
@@ -133,9 +129,7 @@ func (p *Probe) Write(ctx context.Context) (Write, error) {
 		err = fmt.Errorf("mongo: probe write %s to the primary of %s: %w", w.ID, p.c.target, err)
 		w.Err = err.Error()
 	}
-	p.mu.Lock()
-	p.writes = append(p.writes, w)
-	p.mu.Unlock()
+	p.log.Add(w.Seq, w)
 	return w, err
 }
 
@@ -143,25 +137,11 @@ func (p *Probe) Write(ctx context.Context) (Write, error) {
 // writes are recorded and logged, not returned: during a failover they
 // are what is being observed.
 func (p *Probe) Run(ctx context.Context, interval time.Duration) {
-	tick := p.c.opts.clock.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		if _, err := p.Write(ctx); err != nil && ctx.Err() == nil {
-			p.c.opts.log.Debug("probe write", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C():
-		}
-	}
+	rpo.Run(ctx, p.c.opts.clock, interval, func(ctx context.Context) error {
+		_, err := p.Write(ctx)
+		return err
+	}, p.c.opts.log)
 }
 
 // Writes are the writes so far, in the order they were numbered.
-func (p *Probe) Writes() []Write {
-	p.mu.Lock()
-	ws := slices.Clone(p.writes)
-	p.mu.Unlock()
-	slices.SortFunc(ws, func(a, b Write) int { return cmp.Compare(a.Seq, b.Seq) })
-	return ws
-}
+func (p *Probe) Writes() []Write { return p.log.Writes() }

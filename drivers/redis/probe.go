@@ -1,13 +1,12 @@
 package redis
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/gameday-sre/gameday/drivers/rpo"
 )
 
 // ProbeConfig configures a write probe.
@@ -55,9 +54,7 @@ type Probe struct {
 	c   *Client
 	cfg ProbeConfig
 
-	mu     sync.Mutex
-	seq    int64
-	writes []Write
+	log rpo.Log[Write]
 }
 
 // NewProbe returns a probe writing through c.
@@ -84,10 +81,8 @@ func (c *Client) NewProbe(cfg ProbeConfig) (*Probe, error) {
 // write is recorded whatever happens; the error says why it was not
 // accepted or not acknowledged.
 func (p *Probe) Write(ctx context.Context) (Write, error) {
-	p.mu.Lock()
-	p.seq++
-	w := Write{Seq: p.seq, Key: p.cfg.Prefix + strconv.FormatInt(p.seq, 10), At: p.c.opts.clock.Now()}
-	p.mu.Unlock()
+	seq := p.log.Next()
+	w := Write{Seq: seq, Key: p.cfg.Prefix + strconv.FormatInt(seq, 10), At: p.c.opts.clock.Now()}
 
 	pipe := p.c.master.Pipeline()
 	set := pipe.Set(ctx, w.Key, strconv.FormatInt(w.Seq, 10), 0)
@@ -108,9 +103,7 @@ func (p *Probe) Write(ctx context.Context) (Write, error) {
 	if err != nil {
 		w.Err = err.Error()
 	}
-	p.mu.Lock()
-	p.writes = append(p.writes, w)
-	p.mu.Unlock()
+	p.log.Add(w.Seq, w)
 	return w, err
 }
 
@@ -118,25 +111,11 @@ func (p *Probe) Write(ctx context.Context) (Write, error) {
 // writes are recorded and logged, not returned: during a failover they
 // are what is being observed.
 func (p *Probe) Run(ctx context.Context, interval time.Duration) {
-	tick := p.c.opts.clock.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		if _, err := p.Write(ctx); err != nil && ctx.Err() == nil {
-			p.c.opts.log.Debug("probe write", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C():
-		}
-	}
+	rpo.Run(ctx, p.c.opts.clock, interval, func(ctx context.Context) error {
+		_, err := p.Write(ctx)
+		return err
+	}, p.c.opts.log)
 }
 
 // Writes are the writes so far, in the order they were numbered.
-func (p *Probe) Writes() []Write {
-	p.mu.Lock()
-	ws := slices.Clone(p.writes)
-	p.mu.Unlock()
-	slices.SortFunc(ws, func(a, b Write) int { return cmp.Compare(a.Seq, b.Seq) })
-	return ws
-}
+func (p *Probe) Writes() []Write { return p.log.Writes() }

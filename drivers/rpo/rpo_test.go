@@ -39,3 +39,16 @@ func TestTally(t *testing.T) {
 		})
 	}
 }
+
+// Writes come back in the order they were numbered, whatever order they
+// finished in.
+func TestLogOrdersBySequence(t *testing.T) {
+	var l Log[string]
+	a, b, c := l.Next(), l.Next(), l.Next()
+	l.Add(c, "c")
+	l.Add(a, "a")
+	l.Add(b, "b")
+	if got := l.Writes(); len(got) != 3 || got[0] != "a" || got[1] != "b" || got[2] != "c" {
+		t.Errorf("writes %v, want [a b c]", got)
+	}
+}

@@ -274,10 +274,12 @@ var queryLists = map[string]xmlLists{ServiceElastiCache: elastiCacheLists}
 
 // writeXML writes a normalized value as the Query protocol's XML: members
 // as elements, list items as <member>, map entries as <entry> with <key>
-// and <value>, timestamps in ISO 8601.
+// and <value>, timestamps in ISO 8601. REST-XML writes the same way.
 func writeXML(b *bytes.Buffer, name string, v any) { xmlLists(nil).write(b, name, v) }
 
-// write is writeXML with the items of the lists l names under their names.
+// write is writeXML with the items of the lists l names under their names,
+// as the model's list shapes name them (ElastiCache's Query, Route 53's
+// REST-XML).
 func (l xmlLists) write(b *bytes.Buffer, name string, v any) {
 	openTag(b, name, "")
 	switch x := v.(type) {

@@ -24,7 +24,7 @@ type restAPI struct {
 	routes []restRoute
 	// lists maps the element of each list shape to the element of its
 	// members: XML alone cannot tell a list of one from a structure.
-	lists map[string]string
+	lists xmlLists
 }
 
 // restRoute is the HTTP binding of one operation.
@@ -230,42 +230,11 @@ func (cd restXMLCodec) writeOutput(w http.ResponseWriter, c *call, out map[strin
 	b.WriteString(xml.Header)
 	openTag(&b, c.operation+"Response", c.svc.xmlNamespace)
 	for _, k := range sortedKeys(out) {
-		cd.writeXML(&b, k, out[k])
+		cd.api.lists.write(&b, k, out[k])
 	}
 	closeTag(&b, c.operation+"Response")
 	writeBody(w, status, "text/xml", b.Bytes())
 	return nil
-}
-
-// writeXML writes a normalized value as REST-XML: members as elements,
-// list members under the element names of the model's list shapes.
-func (cd restXMLCodec) writeXML(b *bytes.Buffer, name string, v any) {
-	openTag(b, name, "")
-	switch x := v.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			cd.writeXML(b, k, x[k])
-		}
-	case mapTree:
-		for _, k := range sortedKeys(x) {
-			b.WriteString("<entry>")
-			cd.writeXML(b, "key", k)
-			cd.writeXML(b, "value", x[k])
-			b.WriteString("</entry>")
-		}
-	case []any:
-		item := cd.api.lists[name]
-		if item == "" {
-			item = "member"
-		}
-		for _, e := range x {
-			cd.writeXML(b, item, e)
-		}
-	case nil:
-	default:
-		xml.EscapeText(b, []byte(queryScalar(x)))
-	}
-	closeTag(b, name)
 }
 
 // writeError writes AWS's REST-XML error document, which SDKs read the
@@ -279,7 +248,7 @@ func (cd restXMLCodec) writeError(w http.ResponseWriter, c *call, e *wireError) 
 	writeXML(&b, "Code", e.shape)
 	writeXML(&b, "Message", e.message)
 	for _, k := range sortedKeys(e.fields) {
-		cd.writeXML(&b, k, e.fields[k])
+		cd.api.lists.write(&b, k, e.fields[k])
 	}
 	b.WriteString("</Error>")
 	writeXML(&b, "RequestId", c.requestID)
