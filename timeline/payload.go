@@ -47,11 +47,17 @@ type FaultInjected Fault
 type FaultReverted Fault
 
 // LoadWindow records a period of generated load and, once finished, what it
-// saw.
+// saw. A load driver records one per platform minute, so that a minute in
+// which it fell short of its plan can be told from one in which the
+// platform failed.
 type LoadWindow struct {
+	// Service is the spec's id of the service the load is aimed at.
+	Service string `json:"service,omitempty"`
 	// Target is the URL requested.
 	Target string `json:"target"`
-	// Rate is in requests per second.
+	// Planned is the rate the plan asked for, in requests per real second.
+	Planned float64 `json:"planned,omitempty"`
+	// Rate is the rate delivered, in requests per real second.
 	Rate     float64  `json:"rate"`
 	Duration Duration `json:"duration"`
 	State    State    `json:"state"`
@@ -62,6 +68,8 @@ type LoadWindow struct {
 	P50 Duration `json:"p50"`
 	P90 Duration `json:"p90"`
 	P99 Duration `json:"p99"`
+	// StatusCodes counts responses by HTTP status ("0" for no response).
+	StatusCodes map[string]int `json:"statusCodes"`
 }
 
 // CapacitySample is a reading of a service's task counts, the evidence for
@@ -144,8 +152,41 @@ type Verdict struct {
 	Observed    string    `json:"observed"`
 	// ObservedAt is zero when nothing was observed.
 	ObservedAt time.Time `json:"observedAt,omitzero"`
-	Passed     bool      `json:"passed"`
+	Status     Status    `json:"status"`
+	// Labels are the spec's labels (area, disruptive, slow).
+	Labels []string `json:"labels"`
+	// Message says why a spec did not pass: the failure, the reason for a
+	// skip or an inconclusive result, or what a waiver excuses.
+	Message string `json:"message,omitempty"`
+	// Waiver names the spec lint finding that waives this spec, when one
+	// does; Status is then Waived and Message carries the result.
+	Waiver string `json:"waiver,omitempty"`
 }
+
+// Status is a verdict's outcome.
+type Status string
+
+// The outcomes of a verdict. Their values are part of the file format.
+const (
+	Passed Status = "passed"
+	Failed Status = "failed"
+	// Waived: the spec ran, and a decision of the spec waives it while the
+	// runbook itself is known to be wrong.
+	Waived  Status = "waived"
+	Skipped Status = "skipped"
+	// Inconclusive: the harness could not do what the experiment planned
+	// (the load fell short, the platform clock fell behind), so the spec
+	// neither passes nor blames the platform.
+	Inconclusive Status = "inconclusive"
+	// Error: the spec could not be judged (the target did not answer).
+	Error Status = "error"
+)
+
+// Statuses lists every Status, in the order a summary shows them.
+var Statuses = []Status{Passed, Failed, Waived, Skipped, Inconclusive, Error}
+
+// Failing says whether the status fails a run's exit code.
+func (s Status) Failing() bool { return s == Failed || s == Error }
 
 // EventKind implements Payload.
 func (Phase) EventKind() Kind { return KindPhase }
@@ -192,7 +233,10 @@ func (p FaultReverted) clone() Payload {
 	return p
 }
 
-func (p LoadWindow) clone() Payload { return p }
+func (p LoadWindow) clone() Payload {
+	p.StatusCodes = maps.Clone(p.StatusCodes)
+	return p
+}
 
 func (p CapacitySample) clone() Payload { return p }
 
@@ -215,6 +259,7 @@ func (p DNSAnswerChange) clone() Payload {
 func (p DataProbe) clone() Payload { return p }
 
 func (p Verdict) clone() Payload {
+	p.Labels = slices.Clone(p.Labels)
 	p.WindowStart = p.WindowStart.UTC()
 	p.WindowEnd = p.WindowEnd.UTC()
 	p.ObservedAt = p.ObservedAt.UTC()

@@ -44,7 +44,7 @@ func samples(n int) []timeline.Payload {
 		timeline.DataProbe{Store: "redis", Probe: "write-read-" + id, Written: int64(n), Lost: 0, Lag: timeline.Duration(250 * time.Millisecond), OK: true},
 		timeline.Verdict{
 			Spec: "scale out within 3m " + id, RunbookRef: "RB-4.2", Expected: "desired count rises within 3m of alarm",
-			WindowStart: at, WindowEnd: at.Add(3 * time.Minute), Observed: "desired 3 -> 6", ObservedAt: at.Add(time.Minute + 1), Passed: true,
+			WindowStart: at, WindowEnd: at.Add(3 * time.Minute), Observed: "desired 3 -> 6", ObservedAt: at.Add(time.Minute + 1), Status: timeline.Passed,
 		},
 	}
 }
@@ -125,7 +125,7 @@ func TestEachKindRoundTrips(t *testing.T) {
 		timeline.FaultInjected{ID: "nil-params"},
 		timeline.DNSAnswerChange{Name: "nil.example.test.", Type: "AAAA"},
 		timeline.ScalingActivity{ActivityID: "done", StartTime: base, EndTime: base.Add(90*time.Second + 1)},
-		timeline.Verdict{Spec: "no window", Observed: "nothing", Passed: false},
+		timeline.Verdict{Spec: "no window", Observed: "nothing", Status: timeline.Failed},
 		timeline.LoadWindow{Duration: timeline.Duration(math.MinInt64), P99: timeline.Duration(math.MaxInt64), Rate: -0.1, Success: 1},
 	}
 	wantKinds := []timeline.Kind{

@@ -105,8 +105,9 @@ func TestProvisionThenCheckAgainstMoto(t *testing.T) {
 	}
 	events, err := timeline.ReadFile(timelineFile)
 	if err != nil || !slices.ContainsFunc(events, func(e timeline.Event) bool {
-		return e.Data == timeline.Verdict{Spec: "frontend.maxCapacity", RunbookRef: "ECS Service Auto-scaling Configuration", Expected: "10",
-			Observed: "fail: 15 (service/main-cluster/frontend-service)"}
+		v, ok := e.Data.(timeline.Verdict)
+		return ok && v.Spec == "frontend.maxCapacity" && v.RunbookRef == "ECS Service Auto-scaling Configuration" && v.Expected == "10" &&
+			v.Observed == "15 (service/main-cluster/frontend-service)" && v.Status == timeline.Failed
 	}) {
 		t.Errorf("the --timeline file lacks the drift's verdict: %v\n%+v", err, events)
 	}
@@ -138,7 +139,7 @@ func checkTimeline(t *testing.T, path string, findings []rows.Finding, summary s
 	}
 	for _, f := range findings {
 		v := verdicts[f.Row]
-		if v.RunbookRef != f.Section || v.Expected != f.Expected || !strings.HasPrefix(v.Observed, string(f.Verdict)+": "+f.Actual+" ("+f.Resource+")") || v.Passed != (f.Verdict == rows.Pass) {
+		if v.RunbookRef != f.Section || v.Expected != f.Expected || v.Observed != f.Actual+" ("+f.Resource+")" || v.Message != f.Reason || (v.Status == timeline.Passed) != (f.Verdict == rows.Pass) {
 			t.Errorf("verdict %+v, want the finding %+v", v, f)
 		}
 	}

@@ -37,15 +37,12 @@ func Record(log *timeline.Log, report types.Report, findings []rows.Finding, pla
 	return nil
 }
 
-// Verdict is a finding as the timeline records it. The timeline's verdict
-// is pass or not and has no resource, so Observed carries the rest of the
-// finding in its own words: the verdict (pass, fail, skip, error), the
-// actual value, the resource, and the reason of a skip or error, as in
-// "fail: 15 (service/main-cluster/frontend-service)".
+// Verdict is a finding as the timeline records it: Observed is the actual
+// value with its resource, as in "15 (service/main-cluster/frontend-service)",
+// and Message the reason of a skip or error.
 func Verdict(f rows.Finding) timeline.Verdict {
-	observed := fmt.Sprintf("%s: %s (%s)", f.Verdict, f.Actual, f.Resource)
-	if f.Reason != "" {
-		observed += ": " + f.Reason
-	}
-	return timeline.Verdict{Spec: f.Row, RunbookRef: f.Section, Expected: f.Expected, Observed: observed, Passed: f.Verdict == rows.Pass}
+	return timeline.Verdict{Spec: f.Row, RunbookRef: f.Section, Expected: f.Expected, Observed: fmt.Sprintf("%s (%s)", f.Actual, f.Resource),
+		Status: status[f.Verdict], Labels: []string{Label, string(f.Area)}, Message: f.Reason}
 }
+
+var status = map[rows.Verdict]timeline.Status{rows.Pass: timeline.Passed, rows.Fail: timeline.Failed, rows.Skip: timeline.Skipped, rows.Error: timeline.Error}

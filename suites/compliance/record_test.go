@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 	"time"
 
@@ -21,14 +22,16 @@ func TestRecord(t *testing.T) {
 		finding rows.Finding
 		want    timeline.Verdict
 	}{
-		{rows.Finding{Row: "frontend.maxCapacity", Section: "ECS Service Auto-scaling Configuration", Expected: "10", Actual: "15", Resource: "service/main-cluster/frontend-service", Verdict: rows.Fail},
-			timeline.Verdict{Spec: "frontend.maxCapacity", RunbookRef: "ECS Service Auto-scaling Configuration", Expected: "10", Observed: "fail: 15 (service/main-cluster/frontend-service)"}},
-		{rows.Finding{Row: "frontend.minCapacity", Section: "ECS Service Auto-scaling Configuration", Expected: "2", Actual: "2", Resource: "service/main-cluster/frontend-service", Verdict: rows.Pass},
-			timeline.Verdict{Spec: "frontend.minCapacity", RunbookRef: "ECS Service Auto-scaling Configuration", Expected: "2", Observed: "pass: 2 (service/main-cluster/frontend-service)", Passed: true}},
-		{rows.Finding{Row: "budget.AI-Service-Monthly", Section: "Budget Alerts", Expected: "present", Actual: "not read", Resource: "budget AI-Service-Monthly", Verdict: rows.Skip,
+		{rows.Finding{Row: "frontend.maxCapacity", Area: rows.ScalableTargets, Section: "ECS Service Auto-scaling Configuration", Expected: "10", Actual: "15", Resource: "service/main-cluster/frontend-service", Verdict: rows.Fail},
+			timeline.Verdict{Spec: "frontend.maxCapacity", RunbookRef: "ECS Service Auto-scaling Configuration", Expected: "10", Observed: "15 (service/main-cluster/frontend-service)",
+				Status: timeline.Failed, Labels: []string{Label, "scalable-targets"}}},
+		{rows.Finding{Row: "frontend.minCapacity", Area: rows.ScalableTargets, Section: "ECS Service Auto-scaling Configuration", Expected: "2", Actual: "2", Resource: "service/main-cluster/frontend-service", Verdict: rows.Pass},
+			timeline.Verdict{Spec: "frontend.minCapacity", RunbookRef: "ECS Service Auto-scaling Configuration", Expected: "2", Observed: "2 (service/main-cluster/frontend-service)",
+				Status: timeline.Passed, Labels: []string{Label, "scalable-targets"}}},
+		{rows.Finding{Row: "budget.AI-Service-Monthly", Area: rows.Budget, Section: "Budget Alerts", Expected: "present", Actual: "not read", Resource: "budget AI-Service-Monthly", Verdict: rows.Skip,
 			Reason: "requires budgets (target local does not serve it)"},
-			timeline.Verdict{Spec: "budget.AI-Service-Monthly", RunbookRef: "Budget Alerts", Expected: "present",
-				Observed: "skip: not read (budget AI-Service-Monthly): requires budgets (target local does not serve it)"}},
+			timeline.Verdict{Spec: "budget.AI-Service-Monthly", RunbookRef: "Budget Alerts", Expected: "present", Observed: "not read (budget AI-Service-Monthly)",
+				Status: timeline.Skipped, Labels: []string{Label, "budget"}, Message: "requires budgets (target local does not serve it)"}},
 	}
 	// Ginkgo judged them last first.
 	var report types.Report
@@ -47,7 +50,7 @@ func TestRecord(t *testing.T) {
 	}
 	for i, tt := range tests {
 		got := events[len(tests)-1-i]
-		if got.Data != tt.want || !got.At.Equal(ended(i).Add(time.Hour)) {
+		if !reflect.DeepEqual(got.Data, tt.want) || !got.At.Equal(ended(i).Add(time.Hour)) {
 			t.Errorf("event %d = %+v at %v, want %+v at %v", got.Seq, got.Data, got.At, tt.want, ended(i).Add(time.Hour))
 		}
 	}
