@@ -21,11 +21,10 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/spf13/cobra"
 
-	gdaws "github.com/gameday-sre/gameday/drivers/aws"
-	"github.com/gameday-sre/gameday/fixtures/targets"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/targets"
 	"github.com/gameday-sre/gameday/timeline"
 )
 
@@ -70,11 +69,12 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 		if err != nil {
 			return err
 		}
-		p, profile, clients, err := openTarget(cmd.Context(), specPath, target)
+		tgt, err := targets.Open(cmd.Context(), target, targets.Options{Spec: specPath})
 		if err != nil {
 			return err
 		}
-		suite, err := compliance.New(clients, p, complianceTarget(profile))
+		profile := tgt.Profile
+		suite, err := compliance.New(tgt)
 		if err != nil {
 			return err
 		}
@@ -237,11 +237,11 @@ func newCheckSuiteCmd() *cobra.Command {
 	cmd.MarkFlagRequired("target")
 	cmd.MarkFlagRequired("json-report")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		p, profile, clients, err := openTarget(cmd.Context(), specPath, target)
+		tgt, err := targets.Open(cmd.Context(), target, targets.Options{Spec: specPath})
 		if err != nil {
 			return err
 		}
-		suite, err := compliance.New(clients, p, complianceTarget(profile))
+		suite, err := compliance.New(tgt)
 		if err != nil {
 			return err
 		}
@@ -249,7 +249,7 @@ func newCheckSuiteCmd() *cobra.Command {
 		reporterConfig.JSONReport = report
 		reporterConfig.NoColor = true
 		if !suite.RunSpecs(verdictOnly{}, suiteConfig, reporterConfig) {
-			return failed("target %s drifts from the runbook", profile.Name)
+			return failed("target %s drifts from the runbook", tgt.Name)
 		}
 		return nil
 	}
@@ -261,43 +261,6 @@ func newCheckSuiteCmd() *cobra.Command {
 type verdictOnly struct{}
 
 func (verdictOnly) Fail() {}
-
-// openTarget loads the spec and the profile, refuses a caller whose
-// account the profile does not allow before any other call, and makes sure
-// the target answers.
-func openTarget(ctx context.Context, specPath, name string) (*spec.Platform, *targets.Profile, *gdaws.Clients, error) {
-	p, err := spec.Load(specPath)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("the spec does not load:\n%w", err)
-	}
-	profile, err := targets.Load(name)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	clients, err := gdaws.New(ctx, awsTarget(profile))
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("target %s: %w", profile.Name, err)
-	}
-	if err := profile.Guard(ctx, clients.CallerAccount); err != nil {
-		return nil, nil, nil, err
-	}
-	if err := clients.Ping(ctx); err != nil {
-		return nil, nil, nil, fmt.Errorf("target %s: %w", profile.Name, err)
-	}
-	return p, profile, clients, nil
-}
-
-func awsTarget(profile *targets.Profile) gdaws.Target {
-	return gdaws.Target{Endpoint: profile.Endpoints.AWS, Region: profile.Regions.Primary, CloudWatchProtocol: profile.Protocols["cloudwatch"]}
-}
-
-func complianceTarget(profile *targets.Profile) compliance.Target {
-	n := profile.Names
-	return compliance.Target{
-		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone, Mongo: profile.Endpoints.Mongo,
-		Names: rows.Names{Cluster: n.Cluster, Services: n.Services, DNS: n.DNS, HealthCheckTag: n.HealthCheckTag, ReplicationGroup: n.ReplicationGroup},
-	}
-}
 
 type summary struct {
 	Passed  int `json:"passed"`

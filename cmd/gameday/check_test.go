@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
-	"github.com/gameday-sre/gameday/fixtures/targets"
+	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
 	"github.com/gameday-sre/gameday/timeline"
 )
@@ -216,9 +216,9 @@ func TestCheckRefuses(t *testing.T) {
 }
 
 // drift changes the frontend's maximum as an engineer might by hand.
-func drift(t *testing.T, profile string) {
+func drift(t *testing.T, target string) {
 	t.Helper()
-	p, err := targets.Load(profile)
+	p, err := profile.Load(target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,14 +238,14 @@ func drift(t *testing.T, profile string) {
 // only the accounts given, if any.
 func motoProfile(t *testing.T, endpoint string, allowedAccounts ...string) string {
 	t.Helper()
-	p, err := targets.Load("moto")
+	p, err := profile.Load("moto")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Endpoints.AWS = endpoint
 	p.AllowedAccounts = allowedAccounts
 	path := filepath.Join(t.TempDir(), "moto.yaml")
-	if err := targets.Write(path, p); err != nil {
+	if err := profile.Write(path, p); err != nil {
 		t.Fatal(err)
 	}
 	return path

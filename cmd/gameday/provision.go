@@ -3,8 +3,9 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/gameday-sre/gameday/fixtures/provision"
 	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/targets"
+	"github.com/gameday-sre/gameday/targets/provision"
 )
 
 func newProvisionCmd() *cobra.Command {
@@ -32,11 +33,12 @@ when the caller's account is not on the list.`,
 	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
 	cmd.MarkFlagRequired("target")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		p, profile, c, err := openTarget(cmd.Context(), specPath, target)
+		tgt, err := targets.Open(cmd.Context(), target, targets.Options{Spec: specPath})
 		if err != nil {
 			return err
 		}
-		return provision.Apply(cmd.Context(), p, profile, provision.Clients{
+		c := tgt.AWS
+		return provision.Apply(cmd.Context(), tgt.Spec, tgt.Profile, provision.Clients{
 			ECS: c.ECS, AutoScaling: c.AutoScaling, CloudWatch: c.CloudWatch, Route53: c.Route53, ElastiCache: c.ElastiCache, Budgets: c.Budgets, STS: c.STS,
 		}, cmd.OutOrStdout())
 	}

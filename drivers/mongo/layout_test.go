@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/gameday-sre/gameday/fixtures/containers"
+	"github.com/gameday-sre/gameday/targets/containers"
 	"github.com/gameday-sre/gameday/spec"
 )
 

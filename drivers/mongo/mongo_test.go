@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/drivers/mongo"
-	"github.com/gameday-sre/gameday/fixtures/containers"
+	"github.com/gameday-sre/gameday/targets/containers"
 	"github.com/gameday-sre/gameday/spec"
 )
 

@@ -3,6 +3,7 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"github.com/gameday-sre/gameday/targets/profile"
 	"net"
 	"os/exec"
 	"time"
@@ -227,10 +228,10 @@ func (c cacheGroup) Failover(ctx context.Context) error {
 // lists it. ElastiCache comes with a running Redis group, which spans both
 // regions as a global datastore does; it is a Sentinel group, never in
 // cluster mode.
-func (s *sandbox) serves() []string {
-	apis := []string{"ecs", "application-autoscaling", "cloudwatch", "route53"}
+func (s *sandbox) serves() []profile.Capability {
+	apis := []profile.Capability{profile.ECS, profile.AutoScaling, profile.CloudWatch, profile.Route53}
 	if s.cache != nil {
-		apis = append(apis, "elasticache", "elasticache-global-datastore")
+		apis = append(apis, profile.ElastiCache, profile.GlobalDatastore)
 	}
 	return apis
 }

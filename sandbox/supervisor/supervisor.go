@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/clock"
-	"github.com/gameday-sre/gameday/fixtures/targets"
+	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/dnsserver"
@@ -235,16 +235,17 @@ func (s *sandbox) waitForMinimum(ctx context.Context) error {
 
 func (s *sandbox) publishEndpoints(dir state.Dir) error {
 	p := s.cfg.Platform
-	profile := &targets.Profile{
+	prof := &profile.Profile{
 		Name:        "local",
 		Description: "the sandbox started by gameday sandbox up in " + dir.Path,
-		Regions:     targets.Regions{Primary: p.Regions.Primary.Name, Failover: p.Regions.Failover.Name},
-		Endpoints:   targets.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers, DNS: s.endpoints.DNS, RedisSentinels: s.endpoints.RedisSentinels, Mongo: s.endpoints.Mongo},
-		Clock:       &targets.Clock{Scale: s.cfg.TimeScale, PlatformOrigin: s.clock.Now(), RealOrigin: time.Now()},
-		Serves:      s.serves(),
-		Names:       targets.ResourceNames{HostedZone: hostedZone(p), ReplicationGroup: CacheName},
+		Regions:     profile.Regions{Primary: p.Regions.Primary.Name, Failover: p.Regions.Failover.Name},
+		Endpoints: profile.Endpoints{AWS: s.endpoints.AWS, LoadBalancers: s.endpoints.LoadBalancers, DNS: s.endpoints.DNS,
+			RedisSentinels: s.endpoints.RedisSentinels, Mongo: s.endpoints.Mongo, Faults: s.endpoints.Control},
+		Clock:  &profile.Clock{Scale: s.cfg.TimeScale, PlatformOrigin: s.clock.Now(), RealOrigin: time.Now()},
+		Serves: s.serves(),
+		Names:  profile.ResourceNames{HostedZone: hostedZone(p), ReplicationGroup: CacheName},
 	}
-	if err := targets.Write(dir.File("target.yaml"), profile); err != nil {
+	if err := profile.Write(dir.File("target.yaml"), prof); err != nil {
 		return err
 	}
 	return dir.WriteJSON(ReadyFile, s.endpoints)

@@ -1,20 +1,14 @@
 package compliance_test
 
 import (
-	"cmp"
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2"
 
-	gdaws "github.com/gameday-sre/gameday/drivers/aws"
-	"github.com/gameday-sre/gameday/fixtures/targets"
-	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance"
-	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/targets"
 )
 
 // TestCompliance runs the suite from go test or the ginkgo CLI, as
@@ -38,37 +32,13 @@ func TestCompliance(t *testing.T) {
 		ginkgo.RunSpecs(t, "compliance", ginkgo.Label(compliance.Label))
 		t.Skip(reason)
 	}
-	s, err := suite(t.Context(), name, cmp.Or(os.Getenv("GAMEDAY_SPEC"), spec.DefaultPath))
+	tgt, err := targets.Open(t.Context(), name, targets.Options{Spec: os.Getenv("GAMEDAY_SPEC")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := compliance.New(tgt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.RunSpecs(t)
-}
-
-// suite opens the target as `gameday check` does: the same refusals, the
-// same names.
-func suite(ctx context.Context, name, specPath string) (*compliance.Suite, error) {
-	p, err := spec.Load(specPath)
-	if err != nil {
-		return nil, fmt.Errorf("loading the spec %s: %w", specPath, err)
-	}
-	profile, err := targets.Load(name)
-	if err != nil {
-		return nil, err
-	}
-	clients, err := gdaws.New(ctx, gdaws.Target{Endpoint: profile.Endpoints.AWS, Region: profile.Regions.Primary, CloudWatchProtocol: profile.Protocols["cloudwatch"]})
-	if err != nil {
-		return nil, fmt.Errorf("target %s: %w", profile.Name, err)
-	}
-	if err := profile.Guard(ctx, clients.CallerAccount); err != nil {
-		return nil, err
-	}
-	if err := clients.Ping(ctx); err != nil {
-		return nil, fmt.Errorf("target %s: %w", profile.Name, err)
-	}
-	n := profile.Names
-	return compliance.New(clients, p, compliance.Target{
-		Name: profile.Name, Serves: profile.Serves, HostedZone: n.HostedZone, Mongo: profile.Endpoints.Mongo,
-		Names: rows.Names{Cluster: n.Cluster, Services: n.Services, DNS: n.DNS, HealthCheckTag: n.HealthCheckTag, ReplicationGroup: n.ReplicationGroup},
-	})
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/gameday-sre/gameday/drivers/mongo"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/targets"
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
 // reader reads each area of a target once, on first use, so that a run
@@ -17,13 +19,13 @@ import (
 type reader struct {
 	c        *gdaws.Clients
 	p        *spec.Platform
-	t        Target
+	t        *profile.Profile
 	observed rows.Observed
 	done     map[rows.Area]error
 }
 
-func newReader(c *gdaws.Clients, p *spec.Platform, t Target) *reader {
-	return &reader{c: c, p: p, t: t, done: map[rows.Area]error{}}
+func newReader(t *targets.Target) *reader {
+	return &reader{c: t.AWS, p: t.Spec, t: t.Profile, done: map[rows.Area]error{}}
 }
 
 // read fills the observation for an area; the error is kept, so every row
@@ -112,7 +114,7 @@ func (r *reader) readArea(ctx context.Context, area rows.Area) error {
 // replicaSet reads the MongoDB members over a connection of its own,
 // closed once read: the suite reads the set once.
 func (r *reader) replicaSet(ctx context.Context) ([]mongo.Member, error) {
-	c, err := mongo.Dial(ctx, mongo.Target{URI: r.t.Mongo})
+	c, err := mongo.Dial(ctx, mongo.Target{URI: r.t.Endpoints.Mongo})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +142,7 @@ func (r *reader) services(ctx context.Context) ([]ecstypes.Service, error) {
 }
 
 func (r *reader) readRecords(ctx context.Context) error {
-	zoneName := r.t.hostedZone(r.p)
+	zoneName := hostedZone(r.t, r.p)
 	zone, err := r.c.HostedZone(ctx, zoneName)
 	if err != nil {
 		return err

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gameday-sre/gameday/targets"
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/gameday-sre/gameday/spec"
@@ -18,7 +21,7 @@ func TestFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(nil, p, Target{Name: "test", Serves: []string{rows.CapAutoScaling}})
+	s, err := New(&targets.Target{Spec: p, Profile: &profile.Profile{Name: "test", Serves: []profile.Capability{profile.AutoScaling}}})
 	if err != nil {
 		t.Fatal(err)
 	}

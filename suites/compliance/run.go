@@ -8,9 +8,9 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/gcustom"
 
-	gdaws "github.com/gameday-sre/gameday/drivers/aws"
-	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/targets"
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
 // Label is the suite's label; each row also carries its area's.
@@ -29,16 +29,17 @@ const readTimeout = 5 * time.Minute
 // runbook row.
 type Suite struct {
 	reader *reader
-	target Target
+	target *profile.Profile
 	rows   []rows.Row
 }
 
-// New makes the suite for a target, refusing one it could only half read.
-func New(clients *gdaws.Clients, p *spec.Platform, target Target) (*Suite, error) {
-	if err := target.check(); err != nil {
+// New makes the suite for an opened target, refusing one it could only
+// half read.
+func New(t *targets.Target) (*Suite, error) {
+	if err := check(t.Profile); err != nil {
 		return nil, err
 	}
-	return &Suite{reader: newReader(clients, p, target), target: target, rows: rows.Rows(p, target.Names)}, nil
+	return &Suite{reader: newReader(t), target: t.Profile, rows: rows.Rows(t.Spec, t.Names)}, nil
 }
 
 // RunSpecs declares the suite's specs and runs them with Ginkgo; args are
@@ -80,7 +81,7 @@ func (s *Suite) describe(area rows.Area, rs []rows.Row) {
 		var observed *rows.Observed
 		var readErr error
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
-			if slices.ContainsFunc(rs, func(r rows.Row) bool { return s.target.serves(r.Needs) }) {
+			if slices.ContainsFunc(rs, func(r rows.Row) bool { return s.target.Has(r.Needs) }) {
 				observed, readErr = s.reader.read(ctx, area)
 			}
 		}, ginkgo.NodeTimeout(readTimeout))
@@ -98,8 +99,8 @@ func (s *Suite) describe(area rows.Area, rs []rows.Row) {
 }
 
 func (s *Suite) judge(row rows.Row, o *rows.Observed, readErr error) rows.Finding {
-	if !s.target.serves(row.Needs) {
-		return row.NotServed(s.target.Name)
+	if reason := s.target.Lacks(row.Needs); reason != "" {
+		return row.NotServed(reason)
 	}
 	if readErr != nil {
 		return row.Unreadable(readErr)

@@ -10,49 +10,24 @@ package compliance
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/gameday-sre/gameday/spec"
-	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
-// Target is what the suite needs to know of a target, taken from its
-// profile by the caller: suites do not read fixtures.
-type Target struct {
-	Name   string
-	Serves []string
-	Names  rows.Names
-	// HostedZone is the DNS name of the zone with the failover records;
-	// empty means the parent domain of the first failover record.
-	HostedZone string
-	// Mongo is the MongoDB replica set's connection string; empty skips
-	// the replica set's rows.
-	Mongo string
-}
-
-func (t Target) serves(capability string) bool {
-	if capability == rows.CapMongoDB {
-		return t.Mongo != ""
-	}
-	return slices.Contains(t.Serves, capability)
-}
-
 // check refuses a target the suite could only half read, before any spec
-// runs: a misspelt capability would otherwise skip rows silently.
-func (t Target) check() error {
-	if err := rows.CheckCapabilities(t.Serves); err != nil {
-		return fmt.Errorf("target %s: %w", t.Name, err)
-	}
-	if t.serves(rows.CapElastiCache) && t.Names.ReplicationGroup == "" {
+// runs.
+func check(t *profile.Profile) error {
+	if t.Has(profile.ElastiCache) && t.Names.ReplicationGroup == "" {
 		return fmt.Errorf("target %s serves elasticache but its profile names no replication group (names.replicationGroup)", t.Name)
 	}
 	return nil
 }
 
-func (t Target) hostedZone(p *spec.Platform) string {
-	if t.HostedZone != "" {
-		return t.HostedZone
+func hostedZone(t *profile.Profile, p *spec.Platform) string {
+	if t.Names.HostedZone != "" {
+		return t.Names.HostedZone
 	}
 	if len(p.Route53.FailoverRecords) == 0 {
 		return ""

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/gameday-sre/gameday/spec"
@@ -25,7 +27,7 @@ func alarmRows(a spec.Alarm) []Row {
 	}
 	resource := "alarm " + a.Name
 	row := func(attr, want string, got func(cwtypes.MetricAlarm) string) Row {
-		return Row{ID: id + "." + attr, Area: Alarms, Section: a.Source, Needs: CapCloudWatch, Resource: resource, Expected: want,
+		return Row{ID: id + "." + attr, Area: Alarms, Section: a.Source, Needs: profile.CloudWatch, Resource: resource, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				m := find(o)
 				if m == nil {
@@ -54,7 +56,7 @@ func alarmRows(a spec.Alarm) []Row {
 		missing = defaultTreatMissingData
 	}
 	return []Row{
-		{ID: id, Area: Alarms, Section: a.Source, Needs: CapCloudWatch, Resource: resource, Expected: "present",
+		{ID: id, Area: Alarms, Section: a.Source, Needs: profile.CloudWatch, Resource: resource, Expected: "present",
 			judge: func(o *Observed) (string, Verdict, string) { return presence(find(o) != nil) }},
 		row("metricName", a.MetricName, func(m cwtypes.MetricAlarm) string { return deref(m.MetricName) }),
 		row("namespace", a.Namespace, func(m cwtypes.MetricAlarm) string { return deref(m.Namespace) }),

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	"github.com/gameday-sre/gameday/spec"
 )
 
@@ -16,7 +18,7 @@ func budgetRows(p *spec.Platform) []Row {
 	id := "budget." + b.Name
 	resource := "budget " + b.Name
 	row := func(attr, want string, got func(o *Observed) string) Row {
-		return Row{ID: id + "." + attr, Area: Budget, Section: b.Source, Needs: CapBudgets, Resource: resource, Expected: want,
+		return Row{ID: id + "." + attr, Area: Budget, Section: b.Source, Needs: profile.Budgets, Resource: resource, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				if o.Budget == nil {
 					return dependsOn(id, resource)
@@ -26,7 +28,7 @@ func budgetRows(p *spec.Platform) []Row {
 	}
 	wantNotification := notification(b.Notification.Type, b.Notification.Comparison, b.Notification.Threshold, b.Notification.ThresholdType)
 	rows := []Row{
-		{ID: id, Area: Budget, Section: b.Source, Needs: CapBudgets, Resource: resource, Expected: "present",
+		{ID: id, Area: Budget, Section: b.Source, Needs: profile.Budgets, Resource: resource, Expected: "present",
 			judge: func(o *Observed) (string, Verdict, string) { return presence(o.Budget != nil) }},
 		row("limit", amount(strconv.FormatFloat(b.LimitAmount, 'f', -1, 64), b.Unit), func(o *Observed) string {
 			if o.Budget.BudgetLimit == nil {

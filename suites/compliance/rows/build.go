@@ -2,11 +2,12 @@ package rows
 
 import (
 	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
 // Rows is every row of the runbook the compliance suite checks, in the
 // runbook's order, with the target's names for its resources.
-func Rows(p *spec.Platform, n Names) []Row {
+func Rows(p *spec.Platform, n profile.ResourceNames) []Row {
 	var rows []Row
 	for _, s := range p.Services {
 		rows = append(rows, scalableTargetRows(p, n, s)...)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 
 	"github.com/gameday-sre/gameday/spec"
@@ -13,11 +15,11 @@ import (
 // the cache rows check.
 const redisCache = "Redis Cache"
 
-func cacheRows(p *spec.Platform, n Names) []Row {
+func cacheRows(p *spec.Platform, n profile.ResourceNames) []Row {
 	cache := p.DataTier.Cache
 	id := "cache.replicationGroup"
 	resource := "replication group " + n.ReplicationGroup
-	row := func(attr, section, needs, want string, got func(ectypes.ReplicationGroup) string) Row {
+	row := func(attr, section string, needs profile.Capability, want string, got func(ectypes.ReplicationGroup) string) Row {
 		return Row{ID: "cache." + attr, Area: Replication, Section: section, Needs: needs, Resource: resource, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				if o.ReplicationGroup == nil {
@@ -27,9 +29,9 @@ func cacheRows(p *spec.Platform, n Names) []Row {
 			}}
 	}
 	rows := []Row{
-		{ID: id, Area: Replication, Section: p.Replication.Source, Needs: CapElastiCache, Resource: resource, Expected: "present",
+		{ID: id, Area: Replication, Section: p.Replication.Source, Needs: profile.ElastiCache, Resource: resource, Expected: "present",
 			judge: func(o *Observed) (string, Verdict, string) { return presence(o.ReplicationGroup != nil) }},
-		{ID: "cache.nodes", Area: Replication, Section: cache.Baseline.Source, Needs: CapElastiCache, Resource: resource,
+		{ID: "cache.nodes", Area: Replication, Section: cache.Baseline.Source, Needs: profile.ElastiCache, Resource: resource,
 			Expected: fmt.Sprintf("at least %d nodes", cache.Baseline.MinNodes),
 			judge: func(o *Observed) (string, Verdict, string) {
 				if o.ReplicationGroup == nil {
@@ -44,7 +46,7 @@ func cacheRows(p *spec.Platform, n Names) []Row {
 			}},
 	}
 	if cache.Limits.ClusterModeAutoScaling {
-		rows = append(rows, row("clusterMode", cache.Limits.Source, CapClusterMode, "enabled", func(g ectypes.ReplicationGroup) string {
+		rows = append(rows, row("clusterMode", cache.Limits.Source, profile.ClusterMode, "enabled", func(g ectypes.ReplicationGroup) string {
 			return enabled(g.ClusterEnabled != nil && *g.ClusterEnabled)
 		}))
 	}
@@ -54,7 +56,7 @@ func cacheRows(p *spec.Platform, n Names) []Row {
 		}
 		// Cross-region Redis replication on ElastiCache is a global
 		// datastore; its lag, not its configuration, is what meets the RPO.
-		rows = append(rows, row("crossRegion", p.Replication.Source, CapGlobalDatastore, "member of a global datastore",
+		rows = append(rows, row("crossRegion", p.Replication.Source, profile.GlobalDatastore, "member of a global datastore",
 			func(g ectypes.ReplicationGroup) string {
 				if g.GlobalReplicationGroupInfo == nil || deref(g.GlobalReplicationGroupInfo.GlobalReplicationGroupId) == "" {
 					return "no global datastore"

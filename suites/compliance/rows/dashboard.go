@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	"github.com/gameday-sre/gameday/spec"
 )
 
@@ -30,14 +32,14 @@ type dashboardBody struct {
 func dashboardRows(d spec.Dashboard) []Row {
 	id := "dashboard." + d.Name
 	resource := "dashboard " + d.Name
-	rows := []Row{{ID: id, Area: Dashboard, Section: d.Source, Needs: CapCloudWatch, Resource: resource, Expected: "present",
+	rows := []Row{{ID: id, Area: Dashboard, Section: d.Source, Needs: profile.CloudWatch, Resource: resource, Expected: "present",
 		judge: func(o *Observed) (string, Verdict, string) {
 			_, found := o.Dashboards[d.Name]
 			return presence(found)
 		}}}
 	for _, w := range d.Widgets {
 		want := widget(w.Position.X, w.Position.Y, w.Position.Width, w.Position.Height, w.Region, w.Period.Seconds(), w.Stat, specMetrics(w.Metrics))
-		rows = append(rows, Row{ID: id + "." + slug(w.Title), Area: Dashboard, Section: d.Source, Needs: CapCloudWatch,
+		rows = append(rows, Row{ID: id + "." + slug(w.Title), Area: Dashboard, Section: d.Source, Needs: profile.CloudWatch,
 			Resource: resource + " widget " + w.Title, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				body, found := o.Dashboards[d.Name]

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	"github.com/gameday-sre/gameday/drivers/mongo"
 	"github.com/gameday-sre/gameday/spec"
 )
@@ -69,7 +71,7 @@ func replicaSetRows(p *spec.Platform) []Row {
 	var rows []Row
 	for _, c := range append([]claim{members}, regional...) {
 		r := c.row
-		r.Area, r.Section, r.Needs, r.Resource = ReplicaSet, atlas.Source, CapMongoDB, resource
+		r.Area, r.Section, r.Needs, r.Resource = ReplicaSet, atlas.Source, profile.MongoDB, resource
 		r.judge = func(o *Observed) (string, Verdict, string) {
 			var mine []string
 			for _, d := range mongo.CheckLayout(o.ReplicaSet, p) {

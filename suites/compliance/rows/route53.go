@@ -3,6 +3,8 @@ package rows
 import (
 	"strconv"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
@@ -11,7 +13,7 @@ import (
 
 // findHealthCheck finds the target's health check for a spec one: by tag
 // when the profile names one, otherwise by domain name and port.
-func findHealthCheck(o *Observed, n Names, hc spec.HealthCheck) *gdaws.HealthCheck {
+func findHealthCheck(o *Observed, n profile.ResourceNames, hc spec.HealthCheck) *gdaws.HealthCheck {
 	for i, c := range o.HealthChecks {
 		if n.HealthCheckTag != "" {
 			if c.Tags[n.HealthCheckTag] == hc.ID {
@@ -26,10 +28,10 @@ func findHealthCheck(o *Observed, n Names, hc spec.HealthCheck) *gdaws.HealthChe
 	return nil
 }
 
-func healthCheckRows(p *spec.Platform, n Names, hc spec.HealthCheck) []Row {
+func healthCheckRows(p *spec.Platform, n profile.ResourceNames, hc spec.HealthCheck) []Row {
 	id := "healthcheck." + hc.ID
 	row := func(attr, want string, got func(r53types.HealthCheckConfig) string) Row {
-		return Row{ID: id + "." + attr, Area: HealthChecks, Section: p.Route53.Source, Needs: CapRoute53,
+		return Row{ID: id + "." + attr, Area: HealthChecks, Section: p.Route53.Source, Needs: profile.Route53,
 			Resource: "health check " + hc.ID + " (" + hc.FQDN + ")", Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				c := findHealthCheck(o, n, hc)
@@ -40,7 +42,7 @@ func healthCheckRows(p *spec.Platform, n Names, hc spec.HealthCheck) []Row {
 			}}
 	}
 	return []Row{
-		{ID: id, Area: HealthChecks, Section: p.Route53.Source, Needs: CapRoute53,
+		{ID: id, Area: HealthChecks, Section: p.Route53.Source, Needs: profile.Route53,
 			Resource: "health check " + hc.ID + " (" + hc.FQDN + ")", Expected: "present",
 			judge: func(o *Observed) (string, Verdict, string) { return presence(findHealthCheck(o, n, hc) != nil) }},
 		row("type", hc.Type, func(c r53types.HealthCheckConfig) string { return string(c.Type) }),
@@ -67,7 +69,7 @@ func healthCheckRows(p *spec.Platform, n Names, hc spec.HealthCheck) []Row {
 // failoverRows check each record's failover role, its health check and
 // EvaluateTargetHealth; alias zone ids and names are placeholders (the
 // spec's decision alias-hosted-zone) and are not checked.
-func failoverRows(p *spec.Platform, n Names, r spec.FailoverRecord) []Row {
+func failoverRows(p *spec.Platform, n profile.ResourceNames, r spec.FailoverRecord) []Row {
 	id := "failover." + r.SetIdentifier
 	name := n.DNSName(r.Name)
 	resource := r.Type + " " + name + " set " + r.SetIdentifier
@@ -80,7 +82,7 @@ func failoverRows(p *spec.Platform, n Names, r spec.FailoverRecord) []Row {
 		return nil
 	}
 	row := func(attr, want string, judge func(*Observed, r53types.ResourceRecordSet) (string, Verdict, string)) Row {
-		return Row{ID: id + "." + attr, Area: FailoverRecords, Section: p.Route53.Source, Needs: CapRoute53, Resource: resource, Expected: want,
+		return Row{ID: id + "." + attr, Area: FailoverRecords, Section: p.Route53.Source, Needs: profile.Route53, Resource: resource, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				rr := find(o)
 				if rr == nil {
@@ -90,7 +92,7 @@ func failoverRows(p *spec.Platform, n Names, r spec.FailoverRecord) []Row {
 			}}
 	}
 	rows := []Row{
-		{ID: id, Area: FailoverRecords, Section: p.Route53.Source, Needs: CapRoute53, Resource: resource, Expected: "present",
+		{ID: id, Area: FailoverRecords, Section: p.Route53.Source, Needs: profile.Route53, Resource: resource, Expected: "present",
 			judge: func(o *Observed) (string, Verdict, string) { return presence(find(o) != nil) }},
 		row("role", r.Failover, func(_ *Observed, rr r53types.ResourceRecordSet) (string, Verdict, string) {
 			return equal(r.Failover, string(rr.Failover))

@@ -12,8 +12,8 @@ package rows
 
 import (
 	"fmt"
-	"slices"
-	"strings"
+
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
 // Verdict is how a row came out.
@@ -71,44 +71,13 @@ const (
 	Dashboard        Area = "dashboard"
 )
 
-// Capabilities a target profile may list under serves. An unknown name is
-// a mistake in the profile, caught before anything runs.
-const (
-	CapECS             = "ecs"
-	CapAutoScaling     = "application-autoscaling"
-	CapCloudWatch      = "cloudwatch"
-	CapRoute53         = "route53"
-	CapElastiCache     = "elasticache"
-	CapGlobalDatastore = "elasticache-global-datastore"
-	// CapClusterMode is a target whose Redis can run in cluster mode; the
-	// sandbox's is a Sentinel group, which cannot.
-	CapClusterMode = "elasticache-cluster-mode"
-	CapBudgets     = "budgets"
-)
-
-// CapMongoDB is a target whose profile names its MongoDB replica set
-// (endpoints.mongo). It is not listed under serves: the endpoint says it.
-const CapMongoDB = "mongodb"
-
-var capabilities = []string{CapECS, CapAutoScaling, CapCloudWatch, CapRoute53, CapElastiCache, CapGlobalDatastore, CapClusterMode, CapBudgets}
-
-// CheckCapabilities refuses a serves list with a name no row knows.
-func CheckCapabilities(serves []string) error {
-	for _, s := range serves {
-		if !slices.Contains(capabilities, s) {
-			return fmt.Errorf("serves %q: not a capability gameday knows (%s)", s, strings.Join(capabilities, ", "))
-		}
-	}
-	return nil
-}
-
 // Row is one check of one runbook row.
 type Row struct {
 	ID      string
 	Area    Area
 	Section string
 	// Needs is the capability the target must serve.
-	Needs    string
+	Needs    profile.Capability
 	Resource string
 	Expected string
 	judge    func(*Observed) (actual string, v Verdict, reason string)
@@ -120,12 +89,10 @@ func (r Row) Judge(o *Observed) Finding {
 	return r.finding(actual, v, reason)
 }
 
-// NotServed is the row skipped because the target lacks its capability.
-func (r Row) NotServed(target string) Finding {
-	if r.Needs == CapMongoDB {
-		return r.finding("not read", Skip, fmt.Sprintf("target %s names no MongoDB endpoint (endpoints.mongo)", target))
-	}
-	return r.finding("not read", Skip, fmt.Sprintf("requires %s (target %s does not serve it)", r.Needs, target))
+// NotServed is the row skipped because the target lacks its capability,
+// for the reason the target's profile gives (profile.Lacks).
+func (r Row) NotServed(reason string) Finding {
+	return r.finding("not read", Skip, reason)
 }
 
 // Unreadable is the row failed because the target could not be read.

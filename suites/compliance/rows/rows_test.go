@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	budgetstypes "github.com/aws/aws-sdk-go-v2/service/budgets/types"
@@ -33,7 +35,7 @@ func platform(t *testing.T) *spec.Platform {
 
 // compliant is a target configured exactly as the spec says, built the way
 // AWS would return it (pointers, trailing dots, defaults left unset).
-func compliant(p *spec.Platform, n rows.Names) *rows.Observed {
+func compliant(p *spec.Platform, n profile.ResourceNames) *rows.Observed {
 	o := &rows.Observed{TaskDefinitions: map[string]ecstypes.TaskDefinition{}, Dashboards: map[string]string{}}
 	for _, s := range p.Services {
 		rid := n.ResourceID(p, s)
@@ -146,7 +148,7 @@ func member(host string, priority float64, region string, tags ...string) mongo.
 	return m
 }
 
-func judgeAll(p *spec.Platform, n rows.Names, o *rows.Observed) map[rows.Verdict][]string {
+func judgeAll(p *spec.Platform, n profile.ResourceNames, o *rows.Observed) map[rows.Verdict][]string {
 	out := map[rows.Verdict][]string{}
 	for _, r := range rows.Rows(p, n) {
 		f := r.Judge(o)
@@ -157,7 +159,7 @@ func judgeAll(p *spec.Platform, n rows.Names, o *rows.Observed) map[rows.Verdict
 
 func TestACompliantTargetPasses(t *testing.T) {
 	p := platform(t)
-	for _, n := range []rows.Names{{}, {HealthCheckTag: "Name"}} {
+	for _, n := range []profile.ResourceNames{{}, {HealthCheckTag: "Name"}} {
 		got := judgeAll(p, n, compliant(p, n))
 		if len(got[rows.Fail]) > 0 || len(got[rows.Error]) > 0 || len(got[rows.Skip]) > 0 {
 			t.Errorf("names %+v: failing rows %v, skipped %v", n, got[rows.Fail], got[rows.Skip])
@@ -167,7 +169,7 @@ func TestACompliantTargetPasses(t *testing.T) {
 
 func TestRowIDsAreUnique(t *testing.T) {
 	seen := map[string]bool{}
-	for _, r := range rows.Rows(platform(t), rows.Names{}) {
+	for _, r := range rows.Rows(platform(t), profile.ResourceNames{}) {
 		if seen[r.ID] {
 			t.Errorf("row id %s twice", r.ID)
 		}
@@ -246,10 +248,10 @@ func TestEachDriftFailsExactlyItsRow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.row, func(t *testing.T) {
-			o := compliant(p, rows.Names{})
+			o := compliant(p, profile.ResourceNames{})
 			tt.drift(o)
 			var failed, skipped []rows.Finding
-			for _, r := range rows.Rows(p, rows.Names{}) {
+			for _, r := range rows.Rows(p, profile.ResourceNames{}) {
 				switch f := r.Judge(o); f.Verdict {
 				case rows.Fail, rows.Error:
 					failed = append(failed, f)
@@ -283,7 +285,7 @@ func TestEachDriftFailsExactlyItsRow(t *testing.T) {
 
 func TestTargetNames(t *testing.T) {
 	p := platform(t)
-	n := rows.Names{Cluster: "prod", Services: map[string]string{"api": "api-v2"}, DNS: map[string]string{"api.example.com": "api.corp.test", "api-primary.example.com": "api-east.corp.test"}}
+	n := profile.ResourceNames{Cluster: "prod", Services: map[string]string{"api": "api-v2"}, DNS: map[string]string{"api.example.com": "api.corp.test", "api-primary.example.com": "api-east.corp.test"}}
 	o := compliant(p, n)
 	for i := range o.RecordSets {
 		o.RecordSets[i].Name = sdk.String("API.corp.test")
@@ -300,27 +302,14 @@ func TestTargetNames(t *testing.T) {
 	}
 }
 
-func TestCapabilities(t *testing.T) {
-	tests := []struct {
-		serves []string
-		want   string
-	}{
-		{[]string{"ecs", "application-autoscaling", "cloudwatch", "route53", "elasticache", "elasticache-global-datastore", "budgets"}, ""},
-		{[]string{"ecs", "autoscaling"}, `serves "autoscaling": not a capability`},
-	}
-	for _, tt := range tests {
-		err := rows.CheckCapabilities(tt.serves)
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckCapabilities(%v) = %v, want %q", tt.serves, err, tt.want)
-		}
-	}
-	for _, tt := range []struct{ needs, reason string }{
-		{rows.CapAutoScaling, "requires application-autoscaling (target localstack does not serve it)"},
-		{rows.CapMongoDB, "target localstack names no MongoDB endpoint (endpoints.mongo)"},
-	} {
-		i := slices.IndexFunc(rows.Rows(platform(t), rows.Names{}), func(r rows.Row) bool { return r.Needs == tt.needs })
-		if f := rows.Rows(platform(t), rows.Names{})[i].NotServed("localstack"); f.Verdict != rows.Skip || f.Reason != tt.reason {
-			t.Errorf("NotServed = %+v, want %q", f, tt.reason)
+// Every row needs a capability a profile can have, so none is skipped
+// for a name no target could serve.
+func TestRowsNeedKnownCapabilities(t *testing.T) {
+	all := &profile.Profile{Name: "all", Serves: []profile.Capability{profile.ECS, profile.AutoScaling, profile.CloudWatch, profile.Route53,
+		profile.ElastiCache, profile.GlobalDatastore, profile.ClusterMode, profile.Budgets}, Endpoints: profile.Endpoints{Mongo: "mongodb://127.0.0.1"}}
+	for _, r := range rows.Rows(platform(t), profile.ResourceNames{}) {
+		if reason := all.Lacks(r.Needs); reason != "" {
+			t.Errorf("row %s: %s", r.ID, reason)
 		}
 	}
 }
@@ -364,7 +353,7 @@ func TestReplicaSetRows(t *testing.T) {
 			o := &rows.Observed{ReplicaSet: tt.members}
 			got := map[string]string{}
 			judged := 0
-			for _, r := range rows.Rows(p, rows.Names{}) {
+			for _, r := range rows.Rows(p, profile.ResourceNames{}) {
 				if r.Area != rows.ReplicaSet {
 					continue
 				}

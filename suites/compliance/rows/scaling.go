@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gameday-sre/gameday/targets/profile"
+
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -16,7 +18,7 @@ import (
 // that sets no cooldown.
 const defaultCooldown = 300
 
-func scalableTargetRows(p *spec.Platform, n Names, s spec.Service) []Row {
+func scalableTargetRows(p *spec.Platform, n profile.ResourceNames, s spec.Service) []Row {
 	rid := n.ResourceID(p, s)
 	find := func(o *Observed) *aastypes.ScalableTarget {
 		for i, t := range o.ScalableTargets {
@@ -27,7 +29,7 @@ func scalableTargetRows(p *spec.Platform, n Names, s spec.Service) []Row {
 		return nil
 	}
 	row := func(attr string, want int, got func(aastypes.ScalableTarget) *int32) Row {
-		return Row{ID: s.ID + "." + attr, Area: ScalableTargets, Section: s.ScalableTarget.Source, Needs: CapAutoScaling,
+		return Row{ID: s.ID + "." + attr, Area: ScalableTargets, Section: s.ScalableTarget.Source, Needs: profile.AutoScaling,
 			Resource: rid, Expected: strconv.Itoa(want),
 			judge: func(o *Observed) (string, Verdict, string) {
 				t := find(o)
@@ -43,7 +45,7 @@ func scalableTargetRows(p *spec.Platform, n Names, s spec.Service) []Row {
 	}
 }
 
-func policyRows(p *spec.Platform, n Names, s spec.Service, pol spec.Policy) []Row {
+func policyRows(p *spec.Platform, n profile.ResourceNames, s spec.Service, pol spec.Policy) []Row {
 	rid := n.ResourceID(p, s)
 	prefix := s.ID
 	if len(s.Policies) > 1 {
@@ -59,7 +61,7 @@ func policyRows(p *spec.Platform, n Names, s spec.Service, pol spec.Policy) []Ro
 		return nil
 	}
 	row := func(attr, want string, got func(aastypes.TargetTrackingScalingPolicyConfiguration) string) Row {
-		return Row{ID: prefix + "." + attr, Area: ScalingPolicies, Section: pol.Source, Needs: CapAutoScaling,
+		return Row{ID: prefix + "." + attr, Area: ScalingPolicies, Section: pol.Source, Needs: profile.AutoScaling,
 			Resource: rid + " policy " + pol.Name, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				sp := find(o)
@@ -70,7 +72,7 @@ func policyRows(p *spec.Platform, n Names, s spec.Service, pol spec.Policy) []Ro
 			}}
 	}
 	return []Row{
-		{ID: presenceID, Area: ScalingPolicies, Section: pol.Source, Needs: CapAutoScaling,
+		{ID: presenceID, Area: ScalingPolicies, Section: pol.Source, Needs: profile.AutoScaling,
 			Resource: rid + " policy " + pol.Name, Expected: pol.Type,
 			judge: func(o *Observed) (string, Verdict, string) {
 				sp := find(o)
@@ -125,7 +127,7 @@ func customMetric(namespace, name string, dims []string, statistic, unit string)
 	return s
 }
 
-func scheduledRows(p *spec.Platform, n Names, a spec.ScheduledAction) []Row {
+func scheduledRows(p *spec.Platform, n profile.ResourceNames, a spec.ScheduledAction) []Row {
 	rid := n.ResourceID(p, serviceByID(p, a.Service))
 	id := "scheduled." + a.Name
 	find := func(o *Observed) *aastypes.ScheduledAction {
@@ -138,7 +140,7 @@ func scheduledRows(p *spec.Platform, n Names, a spec.ScheduledAction) []Row {
 	}
 	resource := rid + " scheduled action " + a.Name
 	row := func(attr, want string, got func(aastypes.ScheduledAction) string) Row {
-		return Row{ID: id + "." + attr, Area: ScheduledActions, Section: a.Source, Needs: CapAutoScaling, Resource: resource, Expected: want,
+		return Row{ID: id + "." + attr, Area: ScheduledActions, Section: a.Source, Needs: profile.AutoScaling, Resource: resource, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				sa := find(o)
 				if sa == nil {
@@ -160,7 +162,7 @@ func scheduledRows(p *spec.Platform, n Names, a spec.ScheduledAction) []Row {
 		}
 	}
 	return []Row{
-		{ID: id, Area: ScheduledActions, Section: a.Source, Needs: CapAutoScaling, Resource: resource, Expected: "present",
+		{ID: id, Area: ScheduledActions, Section: a.Source, Needs: profile.AutoScaling, Resource: resource, Expected: "present",
 			judge: func(o *Observed) (string, Verdict, string) { return presence(find(o) != nil) }},
 		row("schedule", a.Schedule.String(), func(sa aastypes.ScheduledAction) string { return deref(sa.Schedule) }),
 		row("timezone", zone, func(sa aastypes.ScheduledAction) string {
@@ -178,11 +180,11 @@ func scheduledRows(p *spec.Platform, n Names, a spec.ScheduledAction) []Row {
 // allocationRows check the task definition each service runs against
 // "Resource Allocation Policy", which the task definitions carry (see the
 // spec's decision memory-allocation).
-func allocationRows(p *spec.Platform, n Names, s spec.Service) []Row {
+func allocationRows(p *spec.Platform, n profile.ResourceNames, s spec.Service) []Row {
 	name := n.ServiceOf(s)
 	cluster := n.ClusterOf(p)
 	row := func(attr, want string, got func(ecstypes.TaskDefinition) string) Row {
-		return Row{ID: s.ID + "." + attr, Area: TaskDefinitions, Section: s.Allocation.Source, Needs: CapECS,
+		return Row{ID: s.ID + "." + attr, Area: TaskDefinitions, Section: s.Allocation.Source, Needs: profile.ECS,
 			Resource: "ecs service " + cluster + "/" + name, Expected: want,
 			judge: func(o *Observed) (string, Verdict, string) {
 				svc := findService(o, name)
@@ -206,14 +208,14 @@ func allocationRows(p *spec.Platform, n Names, s spec.Service) []Row {
 // tagRows check the cost allocation tags on each ECS service (the spec's
 // decision cost-tags-on-ec2: on Fargate the services carry them). Other tags
 // may be there too.
-func tagRows(p *spec.Platform, n Names, s spec.Service) Row {
+func tagRows(p *spec.Platform, n profile.ResourceNames, s spec.Service) Row {
 	name := n.ServiceOf(s)
 	want := make([]string, len(p.CostAllocationTags.Tags))
 	for i, t := range p.CostAllocationTags.Tags {
 		want[i] = t.Key + "=" + t.Value
 	}
 	expected := strings.Join(want, ", ")
-	return Row{ID: s.ID + ".tags", Area: Tags, Section: p.CostAllocationTags.Source, Needs: CapECS,
+	return Row{ID: s.ID + ".tags", Area: Tags, Section: p.CostAllocationTags.Source, Needs: profile.ECS,
 		Resource: "ecs service " + n.ClusterOf(p) + "/" + name, Expected: expected,
 		judge: func(o *Observed) (string, Verdict, string) {
 			svc := findService(o, name)
