@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gameday-sre/gameday/drivers/faulthooks"
 	"github.com/gameday-sre/gameday/sandbox/faults"
 )
 
@@ -33,15 +34,15 @@ faults show in 'gameday sandbox status'. Stopping the sandbox ends them all.`,
 }
 
 // faultClient reaches the fault API of the sandbox in --state-dir.
-func faultClient(cmd *cobra.Command) (faults.Client, error) {
+func faultClient(cmd *cobra.Command) (faulthooks.Client, error) {
 	_, eps, err := runningSandbox(cmd)
-	return faults.Client{Control: eps.Control, HTTP: &http.Client{Timeout: time.Minute}}, err
+	return faulthooks.Client{Control: eps.Control, HTTP: &http.Client{Timeout: time.Minute}}, err
 }
 
 // faultError gives a refusal its exit code: a bad request is a usage
 // error (2), a revert that failed a failed check (1).
 func faultError(err error) error {
-	var ae *faults.APIError
+	var ae *faulthooks.APIError
 	if errors.As(err, &ae) && ae.Status < 500 {
 		return errors.New(ae.Message)
 	}
@@ -82,14 +83,24 @@ func newFaultListCmd() *cobra.Command {
 	return cmd
 }
 
-func printFaults(tw *tabwriter.Writer, active []faults.Fault) {
+// printFaults lists active faults, as the fault API answers them or as
+// 'sandbox status' reports them.
+func printFaults[F faulthooks.Fault | faults.Fault](tw *tabwriter.Writer, active []F) {
 	if len(active) == 0 {
 		fmt.Fprintln(tw, "\nno active faults")
 		return
 	}
 	fmt.Fprintln(tw, "\nACTIVE FAULT\tSINCE\tWHAT")
 	for _, f := range active {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.ID, f.At.Format(time.RFC3339), f.Note)
+		var id, note string
+		var at time.Time
+		switch f := any(f).(type) {
+		case faulthooks.Fault:
+			id, at, note = f.ID, f.At, f.Note
+		case faults.Fault:
+			id, at, note = f.ID, f.At, f.Note
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", id, at.Format(time.RFC3339), note)
 	}
 }
 
@@ -133,11 +144,11 @@ func newFaultRevertCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		var done []faults.Fault
+		var done []faulthooks.Fault
 		if all {
 			done, err = c.RevertAll(cmd.Context())
 		} else {
-			var f faults.Fault
+			var f faulthooks.Fault
 			if f, err = c.Revert(cmd.Context(), args[0]); err == nil {
 				done = append(done, f)
 			}

@@ -1,8 +1,12 @@
 package faults
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -37,72 +41,125 @@ func (s *switchboard) kinds() []Kind {
 	}}
 }
 
-func serve(t *testing.T) (*switchboard, Client) {
+// api calls the registry's handler as the harness's client does, over
+// real HTTP; the harness's client itself (drivers/faulthooks) is tested
+// against this server from its side of the wire.
+type api struct {
+	t   *testing.T
+	url string
+}
+
+func serve(t *testing.T) (*switchboard, api) {
 	t.Helper()
 	sb := &switchboard{broken: map[string]bool{}}
 	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	srv := httptest.NewServer(NewRegistry(func() time.Time { return at }, sb.kinds()...).Handler())
 	t.Cleanup(srv.Close)
-	return sb, Client{Control: srv.URL}
+	return sb, api{t: t, url: srv.URL}
+}
+
+// call sends in (JSON) and decodes the answer into out when the status is
+// 2xx; it returns the status and the body.
+func (a api) call(method, path string, in, out any) (int, string) {
+	a.t.Helper()
+	var body io.Reader
+	if in != nil {
+		data, err := json.Marshal(in)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		body = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, a.url+path, body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if resp.StatusCode < 300 && out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			a.t.Fatalf("%s %s: %v in %s", method, path, err, data)
+		}
+	}
+	return resp.StatusCode, strings.TrimSpace(string(data))
+}
+
+func (a api) inject(kind string, args ...string) (Fault, int, string) {
+	var f Fault
+	status, body := a.call(http.MethodPost, Path, InjectRequest{Kind: kind, Args: args}, &f)
+	return f, status, body
+}
+
+func (a api) list() Listing {
+	var l Listing
+	if status, body := a.call(http.MethodGet, Path, nil, &l); status != http.StatusOK {
+		a.t.Fatalf("GET %s: %d %s", Path, status, body)
+	}
+	return l
 }
 
 func TestInjectAndRevertOverHTTP(t *testing.T) {
-	ctx := context.Background()
 	sb, c := serve(t)
-	a, err := c.Inject(ctx, "break", "a")
-	if err != nil {
-		t.Fatal(err)
+	a, status, body := c.inject("break", "a")
+	if status != http.StatusCreated {
+		t.Fatalf("inject a: %d %s", status, body)
 	}
-	b, err := c.Inject(ctx, "break", "b")
-	if err != nil {
-		t.Fatal(err)
+	b, status, body := c.inject("break", "b")
+	if status != http.StatusCreated {
+		t.Fatalf("inject b: %d %s", status, body)
 	}
 	if a.ID == b.ID || a.Note != "broke a" || !sb.broken["a"] || !sb.broken["b"] {
 		t.Fatalf("injected %+v and %+v, switches %v", a, b, sb.broken)
 	}
-	l, err := c.List(ctx)
-	if err != nil || len(l.Active) != 2 || len(l.Kinds) != 1 || l.Kinds[0].Usage != "SWITCH" {
-		t.Fatalf("listing %+v, %v", l, err)
+	if l := c.list(); len(l.Active) != 2 || len(l.Kinds) != 1 || l.Kinds[0].Usage != "SWITCH" {
+		t.Fatalf("listing %+v", l)
 	}
-	if _, err := c.Revert(ctx, a.ID); err != nil || sb.broken["a"] {
-		t.Fatalf("revert %s: %v, switches %v", a.ID, err, sb.broken)
+	if status, body := c.call(http.MethodDelete, Path+"/"+a.ID, nil, nil); status != http.StatusOK || sb.broken["a"] {
+		t.Fatalf("revert %s: %d %s, switches %v", a.ID, status, body, sb.broken)
 	}
-	c.Inject(ctx, "break", "c")
-	done, err := c.RevertAll(ctx)
-	if err != nil {
-		t.Fatal(err)
+	c.inject("break", "c")
+	var done Reverted
+	if status, body := c.call(http.MethodDelete, Path, nil, &done); status != http.StatusOK {
+		t.Fatalf("revert all: %d %s", status, body)
 	}
-	if got := []string{done[0].Args[0], done[1].Args[0]}; !reflect.DeepEqual(got, []string{"c", "b"}) {
+	if got := []string{done.Reverted[0].Args[0], done.Reverted[1].Args[0]}; !reflect.DeepEqual(got, []string{"c", "b"}) {
 		t.Errorf("RevertAll reverted %v, want newest first [c b]", got)
 	}
-	if l, _ := c.List(ctx); len(l.Active) != 0 {
+	if l := c.list(); len(l.Active) != 0 {
 		t.Errorf("still active after RevertAll: %+v", l.Active)
 	}
 }
 
 func TestRefusals(t *testing.T) {
-	ctx := context.Background()
 	tests := []struct {
 		name   string
-		call   func(Client) error
+		call   func(api) (int, string)
 		status int
 		says   []string
 	}{
-		{"unknown kind", func(c Client) error { _, err := c.Inject(ctx, "melt", "a"); return err }, 400, []string{`"melt"`, "offers break"}},
-		{"wrong arguments", func(c Client) error { _, err := c.Inject(ctx, "break"); return err }, 400, []string{"takes SWITCH", "breaks a switch"}},
-		{"failed injection", func(c Client) error { _, err := c.Inject(ctx, "break", "fragile"); return err }, 400, []string{"break fragile", "will not break"}},
-		{"unknown id", func(c Client) error { _, err := c.Revert(ctx, "break-9"); return err }, 404, []string{"break-9", "active: none"}},
+		{"unknown kind", func(c api) (int, string) { _, s, b := c.inject("melt", "a"); return s, b }, 400, []string{`"melt"`, "offers break"}},
+		{"wrong arguments", func(c api) (int, string) { _, s, b := c.inject("break"); return s, b }, 400, []string{"takes SWITCH", "breaks a switch"}},
+		{"failed injection", func(c api) (int, string) { _, s, b := c.inject("break", "fragile"); return s, b }, 400, []string{"break fragile", "will not break"}},
+		{"unknown id", func(c api) (int, string) { return c.call(http.MethodDelete, Path+"/break-9", nil, nil) }, 404, []string{"break-9", "active: none"}},
+		{"bad body", func(c api) (int, string) { return c.call(http.MethodPost, Path, "kind", nil) }, 400, []string{"want {"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, c := serve(t)
-			var ae *APIError
-			if err := tt.call(c); !errors.As(err, &ae) || ae.Status != tt.status {
-				t.Fatalf("got %v, want HTTP %d", err, tt.status)
+			status, body := tt.call(c)
+			if status != tt.status {
+				t.Fatalf("got HTTP %d %s, want %d", status, body, tt.status)
 			}
 			for _, s := range tt.says {
-				if !strings.Contains(ae.Message, s) {
-					t.Errorf("%q does not say %q", ae.Message, s)
+				if !strings.Contains(body, s) {
+					t.Errorf("%q does not say %q", body, s)
 				}
 			}
 		})
@@ -112,28 +169,20 @@ func TestRefusals(t *testing.T) {
 // A fault whose undo fails stays listed, so it is neither forgotten nor
 // reported as reverted.
 func TestFailedRevertKeepsTheFault(t *testing.T) {
-	ctx := context.Background()
 	sb, c := serve(t)
-	f, _ := c.Inject(ctx, "break", "a")
+	f, _, _ := c.inject("break", "a")
 	sb.failUndo = true
-	if _, err := c.Revert(ctx, f.ID); err == nil || !strings.Contains(err.Error(), "stuck") {
-		t.Fatalf("revert with a failing undo: %v", err)
+	if status, body := c.call(http.MethodDelete, Path+"/"+f.ID, nil, nil); status != http.StatusInternalServerError || !strings.Contains(body, "stuck") {
+		t.Fatalf("revert with a failing undo: %d %s", status, body)
 	}
-	if _, err := c.RevertAll(ctx); err == nil {
-		t.Error("RevertAll reported success with a stuck fault")
+	if status, _ := c.call(http.MethodDelete, Path, nil, nil); status != http.StatusInternalServerError {
+		t.Errorf("RevertAll answered %d with a stuck fault", status)
 	}
-	if l, _ := c.List(ctx); len(l.Active) != 1 || !sb.broken["a"] {
+	if l := c.list(); len(l.Active) != 1 || !sb.broken["a"] {
 		t.Errorf("active %+v, switches %v: want the stuck fault still listed", l.Active, sb.broken)
 	}
 	sb.failUndo = false
-	if _, err := c.Revert(ctx, f.ID); err != nil || sb.broken["a"] {
-		t.Errorf("retried revert: %v, switches %v", err, sb.broken)
-	}
-}
-
-func TestUnreachableSandboxNamesTheEndpoint(t *testing.T) {
-	c := Client{Control: "http://127.0.0.1:1"}
-	if _, err := c.List(context.Background()); err == nil || !strings.Contains(err.Error(), "http://127.0.0.1:1") {
-		t.Errorf("got %v, want an error naming the endpoint", err)
+	if status, body := c.call(http.MethodDelete, Path+"/"+f.ID, nil, nil); status != http.StatusOK || sb.broken["a"] {
+		t.Errorf("retried revert: %d %s, switches %v", status, body, sb.broken)
 	}
 }
