@@ -33,6 +33,7 @@ type Platform struct {
 	CostAllocationTags CostAllocationTags  `json:"costAllocationTags"`
 	CostApproaches     CostApproaches      `json:"costApproaches"`
 	MaintenanceWindows MaintenanceWindows  `json:"maintenanceWindows"`
+	Experiments        Experiments         `json:"experiments"`
 	Decisions          map[string]Decision `json:"decisions"`
 
 	file      string
@@ -492,4 +493,52 @@ type Decision struct {
 	Authoritative string `json:"authoritative"`
 	Value         string `json:"value"`
 	Reason        string `json:"reason"`
+	// Waives are the behavioural specs the finding breaks on a platform
+	// deployed as documented: they still run and are reported as waived,
+	// and fail again once their waiver expires.
+	Waives []Waiver `json:"waives,omitempty"`
+}
+
+// Waiver excuses one spec's failure while the runbook is known to be wrong.
+type Waiver struct {
+	// Spec is the id of the spec waived (suite.spec, as in verdicts.json).
+	Spec   string `json:"spec"`
+	Reason string `json:"reason"`
+	Owner  string `json:"owner"`
+	// Expires is the first day the waiver no longer holds.
+	Expires Date `json:"expires"`
+}
+
+// Experiments are the numbers a game day needs that the runbook implies
+// but does not state: how its users become requests, how long a task
+// takes to start, and when the harness's own evidence is too thin to judge.
+type Experiments struct {
+	Load        LoadModel   `json:"load"`
+	TaskStartup TaskStartup `json:"taskStartup"`
+	Evidence    Evidence    `json:"evidence"`
+}
+
+// LoadModel turns the runbook's concurrent users into requests.
+type LoadModel struct {
+	Source string `json:"source"`
+	// RequestsPerUserPerSecond is what one concurrent user asks of the
+	// frontend: 10,000 users (Introduction) keep its maximum of 10 tasks at
+	// its CPU target.
+	RequestsPerUserPerSecond float64 `json:"requestsPerUserPerSecond" range:"0,"`
+	// RequestsPerVCPU is how many requests a task's vCPU serves per second
+	// at full utilisation: a measured property of the services' code.
+	RequestsPerVCPU float64 `json:"requestsPerVCPU" range:"0,"`
+}
+
+// TaskStartup is how long a new task may take to start serving.
+type TaskStartup struct {
+	Source string   `json:"source"`
+	Within Duration `json:"within"`
+}
+
+// Evidence bounds what a verdict needs of the harness itself.
+type Evidence struct {
+	// MinDelivered is the share of its planned rate the load must deliver
+	// in every platform minute; below it a spec is inconclusive.
+	MinDelivered float64 `json:"minDelivered" range:"0,1"`
 }

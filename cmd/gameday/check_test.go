@@ -19,8 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
-	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/timeline"
 )
 

@@ -42,6 +42,7 @@ configuration error (for example a spec that does not load).`,
   gameday spec show --area alarms   # the runbook's alarms as the spec holds them
   gameday sandbox up                # the platform on this machine, two regions, at 60x
   gameday check --target local      # its configuration against the runbook
+  gameday run --target local        # a game day: load and faults, judged against the runbook
   gameday sandbox fault inject region-down us-east-1
   gameday sandbox down
   gameday version`,
@@ -53,7 +54,7 @@ configuration error (for example a spec that does not load).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())
 	})
-	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newProvisionCmd(), newVersionCmd())
+	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newRunCmd(), newProvisionCmd(), newVersionCmd())
 	return root
 }
 

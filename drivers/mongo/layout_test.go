@@ -9,8 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/gameday-sre/gameday/targets/containers"
 	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/targets/containers"
 )
 
 func loadSpec(t *testing.T) *spec.Platform {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/drivers/mongo"
-	"github.com/gameday-sre/gameday/targets/containers"
 	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/targets/containers"
 )
 
 // Real-time bounds, with room for a loaded two-core host and an image

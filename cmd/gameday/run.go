@@ -1,0 +1,224 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/suites/framework"
+	"github.com/gameday-sre/gameday/suites/runner"
+	"github.com/gameday-sre/gameday/suites/scaling"
+	"github.com/gameday-sre/gameday/targets"
+)
+
+// behaviour is every behavioural suite gameday run knows, in the order it
+// runs them.
+var behaviour = []behaviourSuite{
+	{scaling.Name, scaling.Declare},
+}
+
+type behaviourSuite struct {
+	name    string
+	declare framework.Declare
+}
+
+func suiteNames() []string {
+	var names []string
+	for _, s := range behaviour {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+func newRunCmd() *cobra.Command {
+	var target, specPath, labels, dir, ledger string
+	var only []string
+	cmd := &cobra.Command{
+		Use:   "run --target NAME|PATH",
+		Short: "Run a game day: drive load and faults, judge the platform against the runbook",
+		Long: `run runs the behavioural suites (` + strings.Join(suiteNames(), ", ") + `) against a target,
+each in a child process: they drive real load through the target's load
+balancer and faults through its APIs, read what the platform does through
+the AWS APIs alone, and judge it against windows computed from the spec and
+AWS's own rules. A scale-out that comes too early fails as surely as one
+that comes too late.
+
+It writes a run folder (--reports, default reports/out/<run id>):
+junit.xml, timeline.jsonl (every load window, fault and verdict, in the
+target's platform time) and verdicts.json (one object per spec: id,
+labels, runbook, status, expected, observed, message). Statuses: passed,
+failed, waived (a spec the runbook itself is known to break, waived in the
+spec's decisions until a date), skipped (the target lacks what the spec
+needs), inconclusive (the harness could not do what was planned, e.g. the
+load fell short of its rate) and error (the target could not be read).
+
+Every fault injected is written to the ledger (--ledger) before it
+happens and reverted when its spec ends, fails or is interrupted;
+'gameday revert' undoes what a killed run left behind.
+
+Exit codes: 0 no spec failed (waived, skipped and inconclusive specs do
+not fail a run), 1 a spec failed or could not be judged, 2 a usage error
+or an unreachable target.`,
+		Example: `  gameday sandbox up && gameday run --target local
+  gameday run --target local --label-filter 'scaling && !slow'
+  gameday run --target staging -o json`,
+		Args: cobra.NoArgs,
+	}
+	format := outputFlag(cmd)
+	cmd.Flags().StringVar(&target, "target", "", "target profile: a name in fixtures/targets or a path")
+	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
+	cmd.Flags().StringVar(&labels, "label-filter", "", "run only the specs whose labels match this Ginkgo label expression")
+	cmd.Flags().StringSliceVar(&only, "suite", nil, "run only these suites (default all: "+strings.Join(suiteNames(), ", ")+")")
+	cmd.Flags().StringVar(&dir, "reports", "", "the run folder (default reports/out/<run id>)")
+	cmd.Flags().StringVar(&ledger, "ledger", "", "the fault ledger (default .gameday/chaos/<target>.jsonl)")
+	cmd.MarkFlagRequired("target")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		f, err := format()
+		if err != nil {
+			return err
+		}
+		suites, err := pickSuites(only)
+		if err != nil {
+			return err
+		}
+		tgt, err := targets.Open(cmd.Context(), target, targets.Options{Spec: specPath})
+		if err != nil {
+			return err
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("finding the gameday binary to run the suites: %w", err)
+		}
+		id := time.Now().UTC().Format("20060102T150405Z")
+		if dir == "" {
+			dir = filepath.Join("reports", "out", id)
+		}
+		if ledger == "" {
+			ledger = defaultLedger(tgt.Name)
+		}
+		progress, terminal := cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr())
+		fmt.Fprintf(progress, "game day %s against %s: suites %s, reports in %s\n", id, tgt.Name, strings.Join(suites, ", "), dir)
+		verdicts, err := runner.Run(cmd.Context(), runner.Config{
+			Command: func(suite, report string) *exec.Cmd {
+				args := []string{"run", suiteCommand, suite, "--json-report", report}
+				if labels != "" {
+					args = append(args, "--label-filter", labels)
+				}
+				return exec.CommandContext(cmd.Context(), exe, args...)
+			},
+			Suites: suites, Target: target, Spec: specPath, Ledger: ledger, Dir: dir, Progress: progress, Terminal: terminal,
+		})
+		if err != nil {
+			return err
+		}
+		if f == "json" {
+			err = writeJSON(cmd.OutOrStdout(), verdicts)
+		} else {
+			err = printVerdicts(cmd.OutOrStdout(), verdicts)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(progress, "reports: %s (junit.xml, timeline.jsonl, verdicts.json)\n", dir)
+		if runner.Failed(verdicts) {
+			return failed("target %s does not behave as the runbook says: %s", tgt.Name, runner.Count(verdicts))
+		}
+		return nil
+	}
+	cmd.AddCommand(newRunSuiteCmd())
+	return cmd
+}
+
+func pickSuites(only []string) ([]string, error) {
+	if len(only) == 0 {
+		return suiteNames(), nil
+	}
+	for _, s := range only {
+		if !slices.Contains(suiteNames(), s) {
+			return nil, fmt.Errorf("--suite %q: want one of %s", s, strings.Join(suiteNames(), ", "))
+		}
+	}
+	return only, nil
+}
+
+// defaultLedger is where a target's faults are written down, so that
+// 'gameday revert --target' finds them without being told.
+func defaultLedger(target string) string {
+	return filepath.Join(".gameday", "chaos", target+".jsonl")
+}
+
+// isTerminal says whether the live line may rewrite itself: on a terminal,
+// not in CI, whose logs keep every carriage return.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("CI") != "" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// printVerdicts writes one line per spec, then what each spec that did
+// not pass needs said.
+func printVerdicts(w io.Writer, vs []runner.Verdict) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SPEC\tRUNBOOK\tOBSERVED\tSTATUS")
+	for _, v := range vs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.ID, v.Runbook, cell(v.Observed), strings.ToUpper(string(v.Status)))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if v.Message != "" {
+			fmt.Fprintf(w, "\n%s %s: %s\n  expected %s", strings.ToUpper(string(v.Status)), v.ID, v.Message, v.Expected)
+		}
+	}
+	_, err := fmt.Fprintf(w, "\n\n%s\n", runner.Count(vs))
+	return err
+}
+
+// newRunSuiteCmd is the child's side of the runner: one suite, in this
+// process.
+func newRunSuiteCmd() *cobra.Command {
+	var report, labels string
+	cmd := &cobra.Command{
+		Use:    suiteCommand + " SUITE --json-report FILE",
+		Short:  "Run one behavioural suite in this process and write Ginkgo's JSON report",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+	}
+	cmd.Flags().StringVar(&report, "json-report", "", "write Ginkgo's JSON report to this file")
+	cmd.Flags().StringVar(&labels, "label-filter", "", "Ginkgo label filter")
+	cmd.MarkFlagRequired("json-report")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		i := slices.IndexFunc(behaviour, func(s behaviourSuite) bool { return s.name == args[0] })
+		if i < 0 {
+			return fmt.Errorf("no suite %q: want one of %s", args[0], strings.Join(suiteNames(), ", "))
+		}
+		suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+		suiteConfig.LabelFilter = labels
+		reporterConfig.JSONReport = report
+		reporterConfig.NoColor = true
+		reporterConfig.Verbose = true
+		passed, err := framework.RunSuite(verdictOnly{}, behaviour[i].name, behaviour[i].declare, suiteConfig, reporterConfig)
+		switch {
+		case err != nil:
+			return err
+		case !passed:
+			return failed("suite %s: a spec did not pass", args[0])
+		}
+		return nil
+	}
+	return cmd
+}

@@ -1,0 +1,80 @@
+package scaling
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+
+	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/suites/framework"
+)
+
+// service is one of the platform's services as the suite sees it: only
+// through the target's AWS APIs.
+type service struct {
+	f        *framework.Framework
+	spec     spec.Service
+	cluster  string
+	name     string
+	resource string
+}
+
+func newService(f *framework.Framework, s spec.Service) *service {
+	n := f.Target.Names
+	return &service{f: f, spec: s, cluster: n.ClusterOf(f.Target.Spec), name: n.ServiceOf(s), resource: n.ResourceID(f.Target.Spec, s)}
+}
+
+// counts reads the service's desired and running task counts (ECS
+// DescribeServices).
+func (s *service) counts(ctx context.Context) (desired, running int, err error) {
+	svcs, err := s.f.Target.AWS.Services(ctx, s.cluster, s.name)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(svcs) != 1 {
+		return 0, 0, fmt.Errorf("ecs DescribeServices: no service %s in cluster %s", s.name, s.cluster)
+	}
+	desired, running = int(svcs[0].DesiredCount), int(svcs[0].RunningCount)
+	s.f.Note(fmt.Sprintf("%s desired %d running %d", s.spec.ID, desired, running))
+	return desired, running, nil
+}
+
+// changes reads the service's successful changes of desired count since
+// a platform instant, oldest first (Application Auto Scaling
+// DescribeScalingActivities), chained from the desired count before.
+func (s *service) changes(ctx context.Context, since time.Time, before int) ([]activity, error) {
+	acts, err := s.f.Target.AWS.ScalingActivities(ctx, s.resource)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(acts)
+	var out []activity
+	prev := before
+	for _, a := range acts {
+		var n int
+		if a.StatusCode != aastypes.ScalingActivityStatusCodeSuccessful || a.StartTime == nil || a.StartTime.Before(since) {
+			continue
+		}
+		if _, err := fmt.Sscanf(deref(a.Description), "Setting desired count to %d.", &n); err != nil || n == prev {
+			continue
+		}
+		out = append(out, activity{At: *a.StartTime, From: prev, To: n, Cause: deref(a.Cause), Message: deref(a.StatusMessage)})
+		prev = n
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// perTask is what one task serves per second at full utilisation.
+func (s *service) perTask() float64 {
+	return s.spec.Allocation.VCPU * s.f.Target.Spec.Experiments.Load.RequestsPerVCPU
+}
