@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/clock"
-	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/dnsserver"
@@ -31,6 +30,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/route53"
 	"github.com/gameday-sre/gameday/sandbox/state"
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
 // Options are what Run needs.

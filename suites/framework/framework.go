@@ -56,7 +56,7 @@ type Framework struct {
 	ledger   string
 	progress *progress
 	// note is the latest state a suite reported for the live line.
-	note atomic.Pointer[string]
+	note     atomic.Pointer[string]
 	verdicts map[string]*Verdict
 }
 
