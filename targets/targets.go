@@ -7,7 +7,6 @@ package targets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,10 +34,6 @@ type Options struct {
 	RequestsPerSecond float64
 }
 
-// ErrUnreachable wraps the error of a target that did not answer, so a
-// command can exit 2 and say which endpoint.
-var ErrUnreachable = errors.New("target unreachable")
-
 // Open loads the spec and the profile, refuses a caller whose account the
 // profile does not allow before any other call, and makes sure the target
 // answers.
@@ -63,7 +58,7 @@ func Open(ctx context.Context, nameOrPath string, o Options) (*Target, error) {
 		return nil, err
 	}
 	if err := clients.Ping(ctx); err != nil {
-		return nil, fmt.Errorf("target %s: %w: %w", prof.Name, ErrUnreachable, err)
+		return nil, fmt.Errorf("target %s: %w", prof.Name, err)
 	}
 	c, err := Clock(prof)
 	if err != nil {

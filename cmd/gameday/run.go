@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/suites/alarms"
 	"github.com/gameday-sre/gameday/suites/framework"
 	"github.com/gameday-sre/gameday/suites/runner"
 	"github.com/gameday-sre/gameday/suites/scaling"
@@ -25,6 +26,7 @@ import (
 // runs them.
 var behaviour = []behaviourSuite{
 	{scaling.Name, scaling.Declare},
+	{alarms.Name, alarms.Declare},
 }
 
 type behaviourSuite struct {

@@ -332,3 +332,29 @@ func pidStrings(pids []int) []string {
 	}
 	return out
 }
+
+// startSandbox brings a sandbox up at 60x with the given deviations and
+// takes it down when the test ends.
+func startSandbox(t *testing.T, deviations ...string) (dir string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "state")
+	args := []string{"sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"}
+	for _, d := range deviations {
+		args = append(args, "--deviate", d)
+	}
+	if out, code := gameday(t, args...); code != 0 {
+		t.Fatalf("sandbox up exited %d:\n%s", code, out)
+	}
+	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", dir) })
+	return dir
+}
+
+func waitFor(t testing.TB, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatalf("gave up after %s (real) waiting for %s", limit, what)
+}

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
+	"github.com/gameday-sre/gameday/chaos"
 	"github.com/gameday-sre/gameday/targets"
 	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/timeline"
@@ -54,7 +56,11 @@ type Framework struct {
 	Suite string
 
 	ledger   string
+	faults   *chaos.Ledger
 	progress *progress
+	// skipped is why Requires last skipped: Ginkgo tells the specs of an
+	// Ordered container only that its BeforeAll skipped.
+	skipped string
 	// note is the latest state a suite reported for the live line.
 	note     atomic.Pointer[string]
 	verdicts map[string]*Verdict
@@ -109,6 +115,9 @@ func newFramework(tgt *targets.Target, suite string) (*Framework, error) {
 }
 
 func (f *Framework) close() {
+	if f.faults != nil {
+		f.faults.Close()
+	}
 	f.Timeline.Close()
 	f.progress.close()
 }
@@ -125,6 +134,7 @@ func (f *Framework) Now() time.Time { return f.Target.Clock.Now() }
 func (f *Framework) Requires(caps ...profile.Capability) {
 	for _, c := range caps {
 		if reason := f.Target.Lacks(c); reason != "" {
+			f.skipped = reason
 			ginkgo.Skip(reason)
 		}
 	}
@@ -183,7 +193,7 @@ func (f *Framework) record(r ginkgo.SpecReport) {
 		return
 	}
 	w := waiverFor(f.Target.Spec, v.ID)
-	status, msg := outcome(r.State, failureText(r), v, w, time.Now().UTC())
+	status, msg := outcome(r.State, f.failureText(r), v, w, time.Now().UTC())
 	if status != timeline.Waived {
 		w = nil
 	}
@@ -193,8 +203,11 @@ func (f *Framework) record(r ginkgo.SpecReport) {
 	f.progress.send(progressLine{Spec: v.ID, Status: string(status)})
 }
 
-func failureText(r types.SpecReport) string {
+func (f *Framework) failureText(r types.SpecReport) string {
 	if r.State == types.SpecStateSkipped {
+		if strings.Contains(r.Failure.Message, "BeforeAll") && f.skipped != "" {
+			return f.skipped
+		}
 		return r.Failure.Message
 	}
 	return cmp.Or(r.Failure.Message, r.Failure.ForwardedPanic)

@@ -61,7 +61,10 @@ func (f *Framework) await(ctx context.Context, v *Verdict, phase string, event E
 	var at time.Time
 	var last error
 	deadline := latest.Add(grace)
-	gomega.Eventually(ctx, func(ctx context.Context) error {
+	// A Gomega of its own: the window's verdict is this package's to
+	// word, not Eventually's.
+	g := gomega.NewGomega(func(string, ...int) {})
+	g.Eventually(ctx, func(ctx context.Context) error {
 		f.Progress(v, phase)
 		t, ok, err := event(ctx)
 		last = err
@@ -103,7 +106,7 @@ func (f *Framework) ExpectNever(ctx context.Context, v *Verdict, violation func(
 		f.Errorf(v, "%s: reading the target %s: %v", v.Section, f.Target.Name, readErr)
 	case seen != "":
 		v.Observed, v.ObservedAt = seen, f.Now()
-		f.Fail(v, fmt.Sprintf("%s: want %s; saw %s", v.Section, v.Expected, seen))
+		f.Fail(v, fmt.Sprintf("%s: want %s, watched %s; saw %s", v.Section, v.Expected, v.Window, seen))
 	}
 }
 

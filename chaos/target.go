@@ -1,0 +1,20 @@
+package chaos
+
+import (
+	"github.com/gameday-sre/gameday/drivers/faulthooks"
+	"github.com/gameday-sre/gameday/targets"
+	"github.com/gameday-sre/gameday/targets/profile"
+)
+
+// TargetOf is what injectors can break on an opened target: its ECS API
+// where it serves ECS, the sandbox's fault hooks where it has them.
+func TargetOf(t *targets.Target) Target {
+	ct := Target{Name: t.Name}
+	if t.Has(profile.ECS) {
+		ct.ECS, ct.Cluster = t.AWS.ECS, t.Names.ClusterOf(t.Spec)
+	}
+	if t.Endpoints.Faults != "" {
+		ct.Hooks = faulthooks.Client{Control: t.Endpoints.Faults}
+	}
+	return ct
+}

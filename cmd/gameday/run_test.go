@@ -1,0 +1,197 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gameday-sre/gameday/internal/motoserver"
+	"github.com/gameday-sre/gameday/suites/runner"
+	"github.com/gameday-sre/gameday/targets/profile"
+	"github.com/gameday-sre/gameday/timeline"
+)
+
+// runBehaviour runs one suite against a target profile and reads its
+// verdicts.json.
+func runBehaviour(t *testing.T, target, suite string) (int, []runner.Verdict, string) {
+	t.Helper()
+	dir := t.TempDir()
+	out, code := gameday(t, "run", "--target", target, "--spec", shippedSpec, "--suite", suite,
+		"--reports", filepath.Join(dir, "run"), "--ledger", filepath.Join(dir, "ledger.jsonl"))
+	data, err := os.ReadFile(filepath.Join(dir, "run", "verdicts.json"))
+	if err != nil {
+		t.Fatalf("run exited %d and wrote no verdicts.json (%v):\n%s", code, err, out)
+	}
+	var vs []runner.Verdict
+	if err := json.Unmarshal(data, &vs); err != nil {
+		t.Fatalf("verdicts.json: %v\n%s", err, data)
+	}
+	for _, name := range []string{"junit.xml", "timeline.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, "run", name)); err != nil {
+			t.Errorf("the run folder lacks %s: %v", name, err)
+		}
+	}
+	return code, vs, out
+}
+
+// urlOnly is a profile of a running sandbox that holds nothing but what
+// any target has: its AWS endpoint, its load balancers, its clock and what
+// it serves. No state dir, no sandbox status: a suite that passes against
+// it needs nothing but the AWS APIs and the load balancer's URL.
+func urlOnly(t *testing.T, stateDir string) string {
+	t.Helper()
+	written, err := profile.Load(filepath.Join(stateDir, "target.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &profile.Profile{Name: "by-url", Regions: written.Regions, Clock: written.Clock, Serves: written.Serves,
+		Endpoints: profile.Endpoints{AWS: written.Endpoints.AWS, LoadBalancers: written.Endpoints.LoadBalancers}}
+	path := filepath.Join(t.TempDir(), "by-url.yaml")
+	if err := profile.Write(path, p); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var timestamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
+
+// The scaling suite passes against a clean sandbox reached by URL only,
+// and each deviation from the runbook's scaling fails exactly the spec
+// that judges it, with a message that names the runbook section, the
+// window and when the platform did what it did (design principle 7).
+func TestScalingSuiteCatchesEachDeviation(t *testing.T) {
+	tests := []struct {
+		deviation string
+		spec      string
+		// window is how the failure names the window it judged by.
+		window string
+	}{
+		{"", "", ""},
+		{"frontend.scaleOutCooldown=60s", "scaling.frontend.scale-out-cooldown", "ScaleOutCooldown"},
+		{"frontend.scaleInCooldown=60s", "scaling.frontend.scale-in-cooldown", "want between"},
+		{"frontend.targetValue=40", "scaling.frontend.no-scale-out-below-target", "watched between"},
+		{"frontend.maxCapacity=12", "scaling.frontend.max-capacity", "watched between"},
+		{"frontend.minCapacity=1", "scaling.frontend.min-capacity", "watched between"},
+		// Beyond taskStartup.within (90s) and the scheduler's minute.
+		{"frontend.taskStartDelay=5m", "scaling.frontend.capacity-arrives", "want between"},
+	}
+	for _, tt := range tests {
+		t.Run("deviation="+tt.deviation, func(t *testing.T) {
+			var dev []string
+			if tt.deviation != "" {
+				dev = []string{tt.deviation}
+			}
+			code, vs, out := runBehaviour(t, urlOnly(t, startSandbox(t, dev...)), "scaling")
+			var failed []runner.Verdict
+			for _, v := range vs {
+				switch v.Status {
+				case timeline.Failed, timeline.Error, timeline.Inconclusive:
+					failed = append(failed, v)
+				case timeline.Passed:
+				default:
+					t.Errorf("%s %s: %s", v.ID, v.Status, v.Message)
+				}
+			}
+			if len(vs) != 8 {
+				t.Errorf("%d verdicts, want the suite's 8:\n%s", len(vs), out)
+			}
+			if tt.spec == "" {
+				if code != 0 || len(failed) > 0 {
+					t.Fatalf("a clean sandbox: exit %d, not passed: %+v\n%s", code, failed, out)
+				}
+				return
+			}
+			if code != 1 || len(failed) != 1 || failed[0].ID != tt.spec || failed[0].Status != timeline.Failed {
+				t.Fatalf("exit %d, not passed %+v; want exit 1 and exactly %s failed\n%s", code, failed, tt.spec, out)
+			}
+			m := failed[0].Message
+			if !strings.Contains(m, failed[0].Runbook) || failed[0].Runbook == "" || !strings.Contains(m, tt.window) || !timestamp.MatchString(m) {
+				t.Errorf("message %q: want the runbook section %q, the window (%q) and the observed time", m, failed[0].Runbook, tt.window)
+			}
+		})
+	}
+}
+
+// Against moto, which stores configuration but runs no load balancer,
+// every behavioural spec skips and says what it lacks; none passes.
+func TestRunSkipsWhatMotoCannotServe(t *testing.T) {
+	target := motoProfile(t, motoserver.Start(t))
+	for _, suite := range suiteNames() {
+		code, vs, out := runBehaviour(t, target, suite)
+		if code != 0 || len(vs) == 0 {
+			t.Fatalf("%s against moto: exit %d, %d verdicts\n%s", suite, code, len(vs), out)
+		}
+		for _, v := range vs {
+			if v.Status != timeline.Skipped || !strings.Contains(v.Message, "requires load-balancer (target moto names none") {
+				t.Errorf("%s: %s %q, want skipped for want of a load balancer", v.ID, v.Status, v.Message)
+			}
+		}
+	}
+}
+
+// A game day killed with SIGKILL while latency is injected leaves the
+// fault in place and written in its ledger; gameday revert takes it away
+// and says what it undid, and a second revert finds nothing left.
+func TestRevertUndoesWhatAKilledRunLeft(t *testing.T) {
+	state := startSandbox(t)
+	target := filepath.Join(state, "target.yaml")
+	dir := t.TempDir()
+	ledger := filepath.Join(dir, "ledger.jsonl")
+	run := exec.Command(gamedayBinary(t), "run", "--target", target, "--spec", shippedSpec, "--suite", "alarms",
+		"--reports", filepath.Join(dir, "run"), "--ledger", ledger)
+	run.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(-run.Process.Pid, syscall.SIGKILL); run.Wait() })
+	waitFor(t, time.Minute, "the latency's injection in the ledger", func() bool {
+		data, _ := os.ReadFile(ledger)
+		return strings.Contains(string(data), `"state":"injected"`)
+	})
+	// The whole game day, as a CI runner that is shut down kills it.
+	if err := syscall.Kill(-run.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	run.Wait()
+	if out, _ := gameday(t, "sandbox", "fault", "list", "--state-dir", state); !strings.Contains(out, "api-service") {
+		t.Fatalf("the killed run's latency is not active:\n%s", out)
+	}
+
+	out, code := gameday(t, "revert", "--target", target, "--spec", shippedSpec, "--ledger", ledger)
+	if code != 0 || !strings.Contains(out, "reverted") || !strings.Contains(out, "latency on local") || !strings.Contains(out, "service=api-service") {
+		t.Fatalf("revert exited %d, want it to say it reverted the latency on api-service:\n%s", code, out)
+	}
+	if out, _ := gameday(t, "sandbox", "fault", "list", "--state-dir", state); !strings.Contains(out, "no active faults") {
+		t.Errorf("faults still active after revert:\n%s", out)
+	}
+	if out, code := gameday(t, "revert", "--target", target, "--spec", shippedSpec, "--ledger", ledger); code != 0 || !strings.Contains(out, "nothing to revert") {
+		t.Errorf("a second revert exited %d:\n%s", code, out)
+	}
+}
+
+func TestRunRefusesBadInput(t *testing.T) {
+	unreachable := filepath.Join(t.TempDir(), "gone.yaml")
+	os.WriteFile(unreachable, []byte("name: gone\nregions: {primary: us-east-1, failover: us-west-2}\nendpoints: {aws: http://127.0.0.1:9}\n"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run"}, `required flag(s) "target" not set`},
+		{[]string{"run", "--target", unreachable, "--suite", "nope"}, `--suite "nope": want one of scaling, alarms`},
+		{[]string{"run", "--target", unreachable, "--spec", shippedSpec}, "http://127.0.0.1:9"},
+		{[]string{"run", "--target", "nowhere", "--spec", shippedSpec}, `no target profile "nowhere"`},
+		{[]string{"revert", "--target", unreachable, "--spec", shippedSpec}, "http://127.0.0.1:9"},
+	}
+	for _, tt := range tests {
+		out, code := gameday(t, tt.args...)
+		if code != 2 || !strings.Contains(out, tt.want) {
+			t.Errorf("gameday %v: exit %d, want 2 and %q:\n%s", tt.args, code, tt.want, out)
+		}
+	}
+}
