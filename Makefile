@@ -11,7 +11,10 @@ FUZZTIME  ?= 20s
 SANDBOX   ?= .gameday/sandbox
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: help build test vet fuzz lint bench gameday clean
+# How many fresh sandboxes `make flake` runs the scaling suite against.
+RUNS      ?= 10
+
+.PHONY: help build test vet fuzz lint bench gameday flake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,30 +44,12 @@ lint: vet ## gofmt, staticcheck, and a check that the shipped spec loads
 bench: ## benchmarks, side by side in one run
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
-gameday: build ## a whole local game day: sandbox up, the suites built so far, reports in reports/out/, sandbox down
-	@mkdir -p $(REPORTS)
-	@echo "== gameday $(VERSION): game day against the local target, reports in $(REPORTS)"
-	@echo "== 1/4 the runbook as data: where it contradicts itself or AWS"
-	$(BIN) spec lint --spec $(SPEC) | tee $(REPORTS)/spec-lint.txt
-	$(BIN) spec lint --spec $(SPEC) -o json > $(REPORTS)/spec-lint.json
-	$(BIN) spec show --spec $(SPEC) -o json > $(REPORTS)/spec.json
-	@echo "== 2/4 the sandbox: two regions, Route 53, Redis, at 60x"
-	$(BIN) sandbox up --spec $(SPEC) --state-dir $(SANDBOX)
-	@# Whatever fails from here, the sandbox goes down and the exit code
-	@# is the first failure's.
-	@rc=0; \
-	  echo "== 3/4 compliance: the sandbox's configuration against the runbook"; \
-	  $(BIN) check --target $(SANDBOX)/target.yaml --spec $(SPEC) --junit-report $(REPORTS)/compliance.xml | tee $(REPORTS)/compliance.txt; \
-	  rc=$${PIPESTATUS[0]}; \
-	  $(BIN) check --target $(SANDBOX)/target.yaml --spec $(SPEC) -o json > $(REPORTS)/compliance.json || true; \
-	  echo "== 4/4 the sandbox's state, then down"; \
-	  $(BIN) sandbox status --state-dir $(SANDBOX) | tee $(REPORTS)/sandbox-status.txt; \
-	  $(BIN) sandbox status --state-dir $(SANDBOX) -o json > $(REPORTS)/sandbox-status.json || [ $$rc -ne 0 ] || rc=1; \
-	  $(BIN) sandbox down --state-dir $(SANDBOX); \
-	  echo "Not built yet, so not run: the behaviour suites (scaling, resilience, alarms, failover, data) as"; \
-	  echo "Ginkgo suites against a target; today their scenarios run in make test against the sandbox."; \
-	  echo "Reports written: $$(ls $(REPORTS) | tr '\n' ' ')"; \
-	  exit $$rc
+gameday: build ## a whole local game day: lint, sandbox up, compliance, every behavioural suite, sandbox down; reports in reports/out/
+	@echo "== gameday $(VERSION): a game day against the local sandbox, reports in $(REPORTS)"
+	@scripts/gameday.sh $(BIN) $(SPEC) $(REPORTS) $(SANDBOX)
+
+flake: build ## the scaling suite RUNS times (default 10) against fresh sandboxes; prints passes/runs
+	@scripts/flake.sh $(BIN) $(SPEC) $(RUNS) $(REPORTS)/flake
 
 clean: ## remove build output and reports
 	rm -rf bin reports/out
