@@ -26,11 +26,13 @@ build: ## build bin/gameday and bin/gameday-task, the sandbox's task program
 vet:
 	$(GO) vet ./...
 
-test: vet ## go vet, every test under the race detector, a bounded fuzz run
+test: vet ## go vet, unit tests under the race detector, the suites against real sandboxes, a bounded fuzz run
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /cmd/gameday$$)
 	@# The sandbox runs real processes in scaled time: alone on the machine,
-	@# so other packages' tests do not starve its platform minutes.
-	$(GO) test -race -count=1 ./cmd/gameday
+	@# so other packages' tests do not starve its platform minutes. The
+	@# suites and their load run in gameday binaries the tests build without
+	@# the race detector, which would slow the load below its plan.
+	$(GO) test -race -count=1 -timeout=60m ./cmd/gameday
 	$(MAKE) fuzz
 
 fuzz: ## fuzz the spec loader for FUZZTIME (default 20s)

@@ -195,3 +195,46 @@ func TestRunRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// make gameday's script runs the whole local game day on a clean sandbox,
+// every spec passing, well inside six minutes, and says where the reports
+// are; it leaves no sandbox behind.
+func TestMakeGamedayScript(t *testing.T) {
+	bin := gamedayBinary(t)
+	script, err := filepath.Abs("../../scripts/gameday.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := filepath.Abs(shippedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	reports, state := filepath.Join(dir, "reports"), filepath.Join(dir, "sandbox")
+	cmd := exec.Command("bash", script, bin, spec, reports, state)
+	cmd.Dir = dir
+	began := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(began)
+	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", state) })
+	if err != nil {
+		t.Fatalf("the game day failed (%v) after %s:\n%s", err, took, out)
+	}
+	if took > 6*time.Minute {
+		t.Errorf("the game day took %s, more than six minutes", took)
+	}
+	for _, want := range []string{"spec lint (findings decided)", "compliance (gameday check)", "behaviour (gameday run: 10 passed, 0 failed)", "reports: " + reports} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"compliance.xml", "run/junit.xml", "run/timeline.jsonl", "run/verdicts.json"} {
+		if _, err := os.Stat(filepath.Join(reports, f)); err != nil {
+			t.Errorf("no %s: %v", f, err)
+		}
+	}
+	if out, code := gameday(t, "sandbox", "status", "--state-dir", state); code != 1 || !strings.Contains(out, "no sandbox running") {
+		t.Errorf("a sandbox is still running after the game day (exit %d):\n%s", code, out)
+	}
+	t.Logf("the game day took %s", took)
+}

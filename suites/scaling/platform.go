@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
+	"github.com/gameday-sre/gameday/timeline"
 )
 
 // service is one of the platform's services as the suite sees it: only
@@ -20,6 +22,9 @@ type service struct {
 	cluster  string
 	name     string
 	resource string
+
+	mu       sync.Mutex
+	recorded map[string]bool
 }
 
 func newService(f *framework.Framework, s spec.Service) *service {
@@ -39,6 +44,7 @@ func (s *service) counts(ctx context.Context) (desired, running int, err error) 
 	}
 	desired, running = int(svcs[0].DesiredCount), int(svcs[0].RunningCount)
 	s.f.Note(fmt.Sprintf("%s desired %d running %d", s.spec.ID, desired, running))
+	s.f.Timeline.Append(s.f.Now(), timeline.CapacitySample{Service: s.spec.ID, Desired: desired, Running: running, Pending: int(svcs[0].PendingCount)})
 	return desired, running, nil
 }
 
@@ -51,6 +57,7 @@ func (s *service) changes(ctx context.Context, since time.Time, before int) ([]a
 		return nil, err
 	}
 	slices.Reverse(acts)
+	s.record(acts)
 	var out []activity
 	prev := before
 	for _, a := range acts {
@@ -65,6 +72,24 @@ func (s *service) changes(ctx context.Context, since time.Time, before int) ([]a
 		prev = n
 	}
 	return out, nil
+}
+
+// record puts each activity on the timeline once, when it has ended.
+func (s *service) record(acts []aastypes.ScalingActivity) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recorded == nil {
+		s.recorded = map[string]bool{}
+	}
+	for _, a := range acts {
+		id := deref(a.ActivityId)
+		if s.recorded[id] || a.EndTime == nil || a.StartTime == nil {
+			continue
+		}
+		s.recorded[id] = true
+		s.f.Timeline.Append(*a.StartTime, timeline.ScalingActivity{ActivityID: id, ResourceID: deref(a.ResourceId), Cause: deref(a.Cause),
+			Description: deref(a.Description), StatusCode: string(a.StatusCode), StatusMessage: deref(a.StatusMessage), StartTime: *a.StartTime, EndTime: *a.EndTime})
+	}
 }
 
 func deref(s *string) string {
