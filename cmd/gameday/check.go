@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
+	"github.com/gameday-sre/gameday/suites/runner"
 	"github.com/gameday-sre/gameday/targets"
 	"github.com/gameday-sre/gameday/timeline"
 )
@@ -207,19 +207,11 @@ func runSuite(ctx context.Context, target, specPath string) (types.Report, error
 	if err := ctx.Err(); err != nil {
 		return types.Report{}, err
 	}
-	data, err := os.ReadFile(path)
+	report, err := runner.ReadReport(path)
 	if err != nil {
 		return types.Report{}, fmt.Errorf("the compliance suite against %s wrote no report (%v): %w\n%s", target, runErr, err, console.Bytes())
 	}
-	// Ginkgo's JSON report is a list, one report per suite.
-	var reports []types.Report
-	if err := json.Unmarshal(data, &reports); err != nil {
-		return types.Report{}, fmt.Errorf("reading the compliance suite's report %s: %w", path, err)
-	}
-	if len(reports) != 1 {
-		return types.Report{}, fmt.Errorf("reading the compliance suite's report %s: %d suites in it, want 1", path, len(reports))
-	}
-	return reports[0], nil
+	return report, nil
 }
 
 // newCheckSuiteCmd is the child's side of runSuite.

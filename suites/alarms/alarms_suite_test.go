@@ -1,7 +1,6 @@
 package alarms_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/gameday-sre/gameday/suites/alarms"
@@ -11,9 +10,4 @@ import (
 // TestAlarms runs the suite from go test, given GAMEDAY_TARGET and
 // GAMEDAY_LEDGER (it injects faults); without a target it skips, saying
 // why.
-func TestAlarms(t *testing.T) {
-	t.Chdir(filepath.Join("..", ".."))
-	if _, err := framework.RunSuite(t, alarms.Name, alarms.Declare); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestAlarms(t *testing.T) { framework.Test(t, alarms.Name, alarms.Declare) }

@@ -96,6 +96,23 @@ func RunSuite(t ginkgo.GinkgoTestingT, suite string, declare Declare, args ...an
 	return ginkgo.RunSpecs(t, suite+" against "+tgt.Name, args...), nil
 }
 
+// TestingT is what Test needs of a *testing.T.
+type TestingT interface {
+	ginkgo.GinkgoTestingT
+	Chdir(dir string)
+	Fatal(args ...any)
+}
+
+// Test runs a suite from go test or the ginkgo CLI, from the repository's
+// root as gameday does, so profile names and the spec's default path
+// resolve the same way.
+func Test(t TestingT, suite string, declare Declare) {
+	t.Chdir(filepath.Join("..", ".."))
+	if _, err := RunSuite(t, suite, declare); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newFramework(tgt *targets.Target, suite string) (*Framework, error) {
 	f := &Framework{Target: tgt, Suite: suite, verdicts: map[string]*Verdict{}, ledger: os.Getenv(EnvLedger)}
 	f.Timeline = timeline.New(discard{})

@@ -116,14 +116,16 @@ func runSuite(ctx context.Context, c Config, suite string) (types.Report, string
 	if err := ctx.Err(); err != nil {
 		return types.Report{}, "", err
 	}
-	report, err := readReport(reportPath)
+	report, err := ReadReport(reportPath)
 	if err != nil {
 		return types.Report{}, "", fmt.Errorf("suite %s wrote no report (%v): %w; its output is in %s", suite, runErr, err, console.Name())
 	}
 	return report, tl, nil
 }
 
-func readReport(path string) (types.Report, error) {
+// ReadReport reads the Ginkgo JSON report of one suite's run, the real
+// Report read back whole.
+func ReadReport(path string) (types.Report, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return types.Report{}, err

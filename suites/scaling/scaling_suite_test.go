@@ -1,7 +1,6 @@
 package scaling_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/gameday-sre/gameday/suites/framework"
@@ -16,9 +15,4 @@ import (
 // Without GAMEDAY_TARGET it skips, saying why. Its timing is judged on the
 // target's clock, so run it without the race detector, which slows the
 // load generator below its plan (such a run ends inconclusive).
-func TestScaling(t *testing.T) {
-	t.Chdir(filepath.Join("..", ".."))
-	if _, err := framework.RunSuite(t, scaling.Name, scaling.Declare); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestScaling(t *testing.T) { framework.Test(t, scaling.Name, scaling.Declare) }
