@@ -30,6 +30,7 @@ var areas = []area{
 	{"dashboard", "Monitoring Scaling Events", dashboardRows},
 	{"cost", "Budget Alerts / Cost Allocation Tags / Cost-Effective Resource Management", costRows},
 	{"maintenance", "Scheduled Maintenance Windows", maintenanceRows},
+	{"experiments", "What a game day needs that the runbook implies: load model, task start-up, evidence", experimentRows},
 	{"decisions", "Where the runbook contradicts itself or AWS: what the spec holds", decisionRows},
 }
 
@@ -276,7 +277,21 @@ func decisionRows(p *spec.Platform) ([]string, [][]string) {
 	var rows [][]string
 	for _, id := range ids {
 		d := p.Decisions[id]
-		rows = append(rows, []string{id, d.Authoritative, d.Value})
+		var waives []string
+		for _, w := range d.Waives {
+			waives = append(waives, fmt.Sprintf("%s until %s (%s)", w.Spec, w.Expires, w.Owner))
+		}
+		rows = append(rows, []string{id, d.Authoritative, d.Value, strings.Join(waives, "; ")})
 	}
-	return []string{"FINDING", "AUTHORITATIVE", "VALUE"}, rows
+	return []string{"FINDING", "AUTHORITATIVE", "VALUE", "WAIVES"}, rows
+}
+
+func experimentRows(p *spec.Platform) ([]string, [][]string) {
+	e := p.Experiments
+	return []string{"NUMBER", "VALUE", "SOURCE"}, [][]string{
+		{"requests per concurrent user per second", fmt.Sprint(e.Load.RequestsPerUserPerSecond), e.Load.Source},
+		{"requests a vCPU serves per second", fmt.Sprint(e.Load.RequestsPerVCPU), e.Load.Source},
+		{"a new task serving within", e.TaskStartup.Within.String(), e.TaskStartup.Source},
+		{"least share of the planned load delivered per minute", fmt.Sprint(e.Evidence.MinDelivered), "(the harness's evidence)"},
+	}
 }
