@@ -155,6 +155,6 @@ func TestContainersReplicaSetFollowsRunbookLayout(t *testing.T) {
 	}
 	rs := configMembers(t, doc, false)
 	if problems := CheckLayout(rs.Members, loadSpec(t)); problems != nil {
-		t.Errorf("fixtures/containers' replica set departs from the runbook:\n%s", strings.Join(problems, "\n"))
+		t.Errorf("targets/containers' replica set departs from the runbook:\n%s", strings.Join(problems, "\n"))
 	}
 }

@@ -2,7 +2,7 @@ package mongo_test
 
 // These tests need a MongoDB replica set: the one GAMEDAY_MONGO_URI names
 // (docker compose up, or a staging cluster), else one started in Docker by
-// fixtures/containers. Where there is neither they skip, saying so. The
+// targets/containers. Where there is neither they skip, saying so. The
 // disruptive test only ever steps down a set it started itself.
 
 import (

@@ -44,7 +44,7 @@ type Member struct {
 // RegionTag is the member tag naming its region: Atlas's pre-defined
 // replica set tag (Atlas docs, "Query using Pre-Defined Replica Set
 // Tags": {"region": "US_EAST_1"}), which the compose file and
-// fixtures/containers also set.
+// targets/containers also set.
 const RegionTag = "region"
 
 // Primary is the member in state PRIMARY.
