@@ -5,9 +5,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -108,19 +110,22 @@ or an unreachable target.`,
 		if ledger == "" {
 			ledger = defaultLedger(tgt.Name)
 		}
+		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
 		progress, terminal := cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr())
 		fmt.Fprintf(progress, "game day %s against %s: suites %s, reports in %s\n", id, tgt.Name, strings.Join(suites, ", "), dir)
-		verdicts, err := runner.Run(cmd.Context(), runner.Config{
+		verdicts, err := runner.Run(ctx, runner.Config{
 			Command: func(suite, report string) *exec.Cmd {
 				args := []string{"run", suiteCommand, suite, "--json-report", report}
 				if labels != "" {
 					args = append(args, "--label-filter", labels)
 				}
-				return exec.CommandContext(cmd.Context(), exe, args...)
+				return exec.CommandContext(ctx, exe, args...)
 			},
 			Suites: suites, Target: target, Spec: specPath, Ledger: ledger, Dir: dir, Progress: progress, Terminal: terminal,
 		})
-		if err != nil {
+		interrupted := ctx.Err() != nil && verdicts != nil
+		if err != nil && !interrupted {
 			return err
 		}
 		if f == "json" {
@@ -132,6 +137,9 @@ or an unreachable target.`,
 			return err
 		}
 		fmt.Fprintf(progress, "reports: %s (junit.xml, timeline.jsonl, verdicts.json)\n", dir)
+		if interrupted {
+			return failed("interrupted: the suites reverted their faults and the run folder holds what was judged; 'gameday revert --target %s' undoes anything left", tgt.Name)
+		}
 		if runner.Failed(verdicts) {
 			return failed("target %s does not behave as the runbook says: %s", tgt.Name, runner.Count(verdicts))
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/chaos"
 	"github.com/gameday-sre/gameday/internal/motoserver"
 	"github.com/gameday-sre/gameday/suites/runner"
 	"github.com/gameday-sre/gameday/targets/profile"
@@ -79,7 +80,7 @@ func TestScalingSuiteCatchesEachDeviation(t *testing.T) {
 		{"frontend.maxCapacity=12", "scaling.frontend.max-capacity", "watched between"},
 		{"frontend.minCapacity=1", "scaling.frontend.min-capacity", "watched between"},
 		// Beyond taskStartup.within (90s) and the scheduler's minute.
-		{"frontend.taskStartDelay=5m", "scaling.frontend.capacity-arrives", "want between"},
+		{"frontend.taskStartDelay=5m", "scaling.frontend.capacity-arrives", "want it between"},
 	}
 	for _, tt := range tests {
 		t.Run("deviation="+tt.deviation, func(t *testing.T) {
@@ -145,18 +146,32 @@ func TestRevertUndoesWhatAKilledRunLeft(t *testing.T) {
 	ledger := filepath.Join(dir, "ledger.jsonl")
 	run := exec.Command(gamedayBinary(t), "run", "--target", target, "--spec", shippedSpec, "--suite", "alarms",
 		"--reports", filepath.Join(dir, "run"), "--ledger", ledger)
-	run.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := run.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { syscall.Kill(-run.Process.Pid, syscall.SIGKILL); run.Wait() })
-	waitFor(t, time.Minute, "the latency's injection in the ledger", func() bool {
-		data, _ := os.ReadFile(ledger)
-		return strings.Contains(string(data), `"state":"injected"`)
+	var suite int
+	t.Cleanup(func() {
+		run.Process.Kill()
+		run.Wait()
+		if suite > 0 {
+			syscall.Kill(suite, syscall.SIGKILL)
+		}
 	})
-	// The whole game day, as a CI runner that is shut down kills it.
-	if err := syscall.Kill(-run.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	waitFor(t, time.Minute, "the latency's injection in the ledger", func() bool {
+		entries, _ := chaos.ReadLedger(ledger)
+		for _, e := range entries {
+			if e.State == chaos.StateInjected {
+				suite = e.PID
+			}
+		}
+		return suite > 0
+	})
+	// The whole game day, the runner and the suite process that injected,
+	// as a CI runner that is shut down kills them.
+	for _, pid := range []int{run.Process.Pid, suite} {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
 	}
 	run.Wait()
 	if out, _ := gameday(t, "sandbox", "fault", "list", "--state-dir", state); !strings.Contains(out, "api-service") {

@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,8 +53,6 @@ const (
 type Framework struct {
 	Target   *targets.Target
 	Timeline *timeline.Log
-	// Suite is the suite's name (scaling), the first part of its spec ids.
-	Suite string
 
 	ledger   string
 	faults   *chaos.Ledger
@@ -87,7 +86,7 @@ func RunSuite(t ginkgo.GinkgoTestingT, suite string, declare Declare, args ...an
 	if err != nil {
 		return false, err
 	}
-	f, err := newFramework(tgt, suite)
+	f, err := newFramework(tgt)
 	if err != nil {
 		return false, err
 	}
@@ -113,9 +112,9 @@ func Test(t TestingT, suite string, declare Declare) {
 	}
 }
 
-func newFramework(tgt *targets.Target, suite string) (*Framework, error) {
-	f := &Framework{Target: tgt, Suite: suite, verdicts: map[string]*Verdict{}, ledger: os.Getenv(EnvLedger)}
-	f.Timeline = timeline.New(discard{})
+func newFramework(tgt *targets.Target) (*Framework, error) {
+	f := &Framework{Target: tgt, verdicts: map[string]*Verdict{}, ledger: os.Getenv(EnvLedger)}
+	f.Timeline = timeline.New(io.Discard)
 	if path := os.Getenv(EnvTimeline); path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, err
@@ -138,10 +137,6 @@ func (f *Framework) close() {
 	f.Timeline.Close()
 	f.progress.close()
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Now is the target's platform time.
 func (f *Framework) Now() time.Time { return f.Target.Clock.Now() }

@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -30,11 +31,20 @@ type Verdict struct {
 	inconclusive string
 	errored      string
 	loads        []*Load
+	evidence     []Evidence
 }
+
+// Evidence says what is missing from what a verdict rests on, or "" when
+// nothing is: the platform's own metrics, say, that its alarms evaluate.
+type Evidence func(ctx context.Context) string
 
 // RestsOn names load the verdict's evidence depends on: if it fell short
 // of its plan, a failure is inconclusive instead.
 func (v *Verdict) RestsOn(l ...*Load) { v.loads = append(v.loads, l...) }
+
+// Needs names other evidence the verdict depends on: if it is missing
+// when the spec would fail, the spec is inconclusive instead.
+func (v *Verdict) Needs(e ...Evidence) { v.evidence = append(v.evidence, e...) }
 
 // Window bounds, in platform time, when an expected event must happen.
 type Window struct{ Earliest, Latest time.Time }

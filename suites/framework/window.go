@@ -30,7 +30,9 @@ var errNotYet = errors.New("not yet")
 // ExpectWithin waits on the target's clock for event and fails the spec
 // when it happens before w.Earliest (too early fails as surely as too
 // late), after w.Latest, or not at all. It records the window and what
-// was observed on v, and returns when the event happened.
+// was observed on v, and returns when the event happened. An event may
+// keep v.Observed up to date with what it last saw, for the failure to
+// say.
 func (f *Framework) ExpectWithin(ctx context.Context, v *Verdict, what string, event Event, w Window) time.Time {
 	v.Window = w
 	at, seen, err := f.await(ctx, v, "waiting for "+what, event, w.Latest)
@@ -38,8 +40,12 @@ func (f *Framework) ExpectWithin(ctx context.Context, v *Verdict, what string, e
 		f.Errorf(v, "%s: reading %s from target %s: %v", v.Section, what, f.Target.Name, err)
 	}
 	if !seen {
+		last := v.Observed
 		v.Observed = "not seen by " + w.Latest.Format(time.RFC3339)
-		f.Fail(v, fmt.Sprintf("%s: %s was not seen by the window's end; want it %s", v.Section, what, w))
+		if last != "" {
+			v.Observed += "; last seen " + last
+		}
+		f.Fail(v, fmt.Sprintf("%s: %s %s; want it %s", v.Section, what, v.Observed, w))
 		return time.Time{}
 	}
 	v.ObservedAt = at
@@ -119,8 +125,19 @@ func (f *Framework) Fail(v *Verdict, msg string) {
 			f.Inconclusive(v, why)
 		}
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), evidenceTimeout)
+	defer cancel()
+	for _, e := range v.evidence {
+		if why := e(ctx); why != "" {
+			f.Inconclusive(v, why)
+		}
+	}
 	ginkgo.Fail(msg, 2)
 }
+
+// evidenceTimeout bounds the reads that decide whether a failing spec's
+// evidence held.
+const evidenceTimeout = 30 * time.Second
 
 // Eventually waits on the target's clock, at most the platform duration
 // limit, for ok to hold; what names it in the failure.

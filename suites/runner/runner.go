@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -49,13 +50,19 @@ const childGrace = 2 * time.Minute
 
 // Run runs the suites one after another and writes the run folder. It
 // returns the verdicts of every spec; an error means a suite could not be
-// run or its output not read, not that a spec failed.
+// run or its output not read, not that a spec failed. Interrupted (ctx
+// done), it stops the running suite, which reverts its faults, writes the
+// run folder with what was judged, and returns the verdicts with ctx's
+// error.
 func Run(ctx context.Context, c Config) ([]Verdict, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the run folder %s: %w", c.Dir, err)
 	}
 	var junits, timelines []string
 	for _, s := range c.Suites {
+		if ctx.Err() != nil {
+			break
+		}
 		report, tl, err := runSuite(ctx, c, s)
 		if err != nil {
 			return nil, err
@@ -77,7 +84,7 @@ func Run(ctx context.Context, c Config) ([]Verdict, error) {
 	if err := writeJSON(filepath.Join(c.Dir, "verdicts.json"), verdicts); err != nil {
 		return nil, err
 	}
-	return verdicts, nil
+	return verdicts, ctx.Err()
 }
 
 func runSuite(ctx context.Context, c Config, suite string) (types.Report, string, error) {
@@ -97,6 +104,10 @@ func runSuite(ctx context.Context, c Config, suite string) (types.Report, string
 	}
 	defer console.Close()
 	cmd.Stdout, cmd.Stderr = console, console
+	// Its own process group: a Ctrl-C at the terminal reaches the runner
+	// alone, which passes on one interrupt, so the suite reverts its
+	// faults rather than being hit twice and bailing out.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = childGrace
 	if err := cmd.Start(); err != nil {
@@ -113,9 +124,6 @@ func runSuite(ctx context.Context, c Config, suite string) (types.Report, string
 	runErr := cmd.Wait()
 	<-shown
 	pr.Close()
-	if err := ctx.Err(); err != nil {
-		return types.Report{}, "", err
-	}
 	report, err := ReadReport(reportPath)
 	if err != nil {
 		return types.Report{}, "", fmt.Errorf("suite %s wrote no report (%v): %w; its output is in %s", suite, runErr, err, console.Name())

@@ -14,6 +14,7 @@ import (
 func (r *run) scaleOutWindow(ctx ginkgo.SpecContext, v *framework.Verdict) {
 	r.startLoad(v, r.fleetRate(ctx, v, aboveTarget*r.pol.TargetValue/100))
 	began := r.f.Now()
+	v.Needs(r.svc.cpuPublished(began))
 	earliest, latest := alarmWindow(began, highDatapoints)
 	at := r.f.ExpectWithin(ctx, v, "the first scale-out", r.firstChange(began, true, &r.firstOut), framework.Window{Earliest: earliest, Latest: latest})
 	v.Observed = fmt.Sprintf("%s, %s after the load began", r.firstOut, at.Sub(began).Round(time.Second))
@@ -27,7 +28,9 @@ func (r *run) capacityArrives(ctx ginkgo.SpecContext, v *framework.Verdict) {
 	within := r.f.Target.Spec.Experiments.TaskStartup.Within.D()
 	arrived := func(ctx context.Context) (time.Time, bool, error) {
 		_, running, err := r.svc.counts(ctx)
-		return r.f.Now(), err == nil && running >= want, err
+		now := r.f.Now()
+		v.Observed = fmt.Sprintf("%d of %d running at %s", running, want, now.Format(time.RFC3339))
+		return now, err == nil && running >= want, err
 	}
 	at := r.f.ExpectWithin(ctx, v, fmt.Sprintf("%d tasks running", want), arrived, framework.Window{Earliest: r.firstOut.At, Latest: r.firstOut.At.Add(within + period)})
 	v.Observed = fmt.Sprintf("%d running %s after the scale-out", want, at.Sub(r.firstOut.At).Round(time.Second))
@@ -75,6 +78,7 @@ func (r *run) scaleInAfterLowAlarm(ctx ginkgo.SpecContext, v *framework.Verdict)
 	r.steady(ctx)
 	r.startLoad(v, r.fleetRate(ctx, v, moderate))
 	r.drop = r.f.Now()
+	v.Needs(r.svc.cpuPublished(r.drop))
 	earliest, latest := alarmWindow(r.drop, lowDatapoints)
 	at := r.f.ExpectWithin(ctx, v, "the first scale-in", r.firstChange(r.drop, false, &r.firstIn), framework.Window{Earliest: earliest, Latest: latest})
 	v.Observed = fmt.Sprintf("%s, %s after the load dropped", r.firstIn, at.Sub(r.drop).Round(time.Second))
@@ -89,6 +93,7 @@ func (r *run) scaleInCooldown(ctx ginkgo.SpecContext, v *framework.Verdict) {
 		ginkgo.Skip("no first scale-in to follow: see " + Name + "." + r.svc.spec.ID + ".scale-in-after-low-alarm")
 	}
 	cooldown := r.pol.ScaleInCooldown.D()
+	v.Needs(r.svc.cpuPublished(r.firstIn.At))
 	var next activity
 	earliest := r.firstIn.At.Add(cooldown)
 	at := r.f.ExpectWithin(ctx, v, "the next scale-in", r.firstChange(r.firstIn.At.Add(time.Nanosecond), false, &next),

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
@@ -102,4 +104,38 @@ func deref(s *string) string {
 // perTask is what one task serves per second at full utilisation.
 func (s *service) perTask() float64 {
 	return s.spec.Allocation.VCPU * s.f.Target.Spec.Experiments.Load.RequestsPerVCPU
+}
+
+// cpuPublished is the evidence that the platform published the CPU
+// datapoints its alarms evaluate: a minute of load without one is a
+// platform whose metrics fell behind (on the sandbox, work that fell behind
+// its clock), and a window judged across it says nothing about the policy.
+// Minutes still inside CloudWatch's publication delay are not asked for.
+func (s *service) cpuPublished(since time.Time) framework.Evidence {
+	return func(ctx context.Context) string {
+		from, to := since.Truncate(period).Add(period), s.f.Now().Truncate(period).Add(-publication)
+		if !to.After(from) {
+			return ""
+		}
+		points, err := s.f.Target.AWS.Datapoints(ctx, "AWS/ECS", "CPUUtilization", map[string]string{"ClusterName": s.cluster, "ServiceName": s.name},
+			cwtypes.StatisticAverage, period, from, to)
+		if err != nil {
+			return ""
+		}
+		have := map[time.Time]bool{}
+		for _, p := range points {
+			have[p.Timestamp.Truncate(period)] = true
+		}
+		var missing []string
+		for m := from; m.Before(to); m = m.Add(period) {
+			if !have[m] {
+				missing = append(missing, m.Format("15:04"))
+			}
+		}
+		if len(missing) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("CloudWatch has no CPUUtilization datapoint of %s for the minutes %s under load: the platform's metrics fell behind, so its alarms could not act when AWS's rules say",
+			s.name, strings.Join(missing, ", "))
+	}
 }

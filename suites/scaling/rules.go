@@ -22,6 +22,8 @@ const (
 	// within a minute of its period, the alarm evaluates once a minute,
 	// and Application Auto Scaling acts on the next evaluation.
 	reaction = 3 * time.Minute
+	// publication is how long a minute's datapoint may take to appear.
+	publication = 2 * time.Minute
 )
 
 // alarmWindow is when a target-tracking alarm of n datapoints first acts
