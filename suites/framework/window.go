@@ -36,6 +36,10 @@ var errNotYet = errors.New("not yet")
 func (f *Framework) ExpectWithin(ctx context.Context, v *Verdict, what string, event Event, w Window) time.Time {
 	v.Window = w
 	at, seen, err := f.await(ctx, v, "waiting for "+what, event, w.Latest)
+	if ctx.Err() != nil {
+		// Interrupted: Ginkgo ends the spec as such; nothing was judged.
+		return time.Time{}
+	}
 	if err != nil {
 		f.Errorf(v, "%s: reading %s from target %s: %v", v.Section, what, f.Target.Name, err)
 	}
@@ -108,6 +112,7 @@ func (f *Framework) ExpectNever(ctx context.Context, v *Verdict, violation func(
 		return seen
 	}).WithTimeout(f.real(until.Sub(f.Now()))).WithPolling(f.real(poll)).Should(gomega.BeEmpty())
 	switch {
+	case ctx.Err() != nil:
 	case readErr != nil:
 		f.Errorf(v, "%s: reading the target %s: %v", v.Section, f.Target.Name, readErr)
 	case seen != "":
