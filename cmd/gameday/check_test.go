@@ -63,7 +63,7 @@ func TestProvisionThenCheckAgainstMoto(t *testing.T) {
 	wantSkips := map[string]string{"cache.crossRegion": "requires elasticache-global-datastore (target moto does not serve it)"}
 	for _, f := range report.Findings {
 		if f.Area == rows.ReplicaSet {
-			wantSkips[f.Row] = "target moto names no MongoDB endpoint (endpoints.mongo)"
+			wantSkips[f.Row] = "requires mongodb (target moto names no MongoDB endpoint, endpoints.mongo)"
 		}
 	}
 	if report.Summary.Failed+report.Summary.Errors != 0 || report.Summary.Passed < 85 || len(wantSkips) != 10 || fmt.Sprint(skips) != fmt.Sprint(wantSkips) {

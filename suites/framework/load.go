@@ -51,6 +51,13 @@ func (l *Load) Stop() (*load.Summary, error) {
 // shortfall says how the load fell short of its plan so far, in the
 // windows it has finished: "" when it delivered what was planned.
 func (f *Framework) shortfall(l *Load) string {
+	select {
+	case <-l.done:
+		if l.err != nil {
+			return fmt.Sprintf("the load on %s stopped before its spec was judged: %v", l.Target.Service, l.err)
+		}
+	default:
+	}
 	minDelivered := f.Target.Spec.Experiments.Evidence.MinDelivered
 	scale := float64(time.Minute) / float64(realDuration(f.Target.Clock, time.Minute))
 	for _, e := range f.Timeline.Events() {
