@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"testing"
 	"text/tabwriter"
 	"time"
 
@@ -183,14 +182,9 @@ const childGrace = 5 * time.Second
 // suite's Its as Ginkgo ran them; the child's console output is kept to
 // explain a child that could not report.
 func runSuite(ctx context.Context, target, specPath string) (types.Report, error) {
-	if testing.Testing() {
-		// os.Executable is then the test binary, which would run the tests
-		// again instead of the suite.
-		return types.Report{}, errors.New("check runs its suite in a child gameday process: a test must run the built gameday binary, not call run in process")
-	}
-	exe, err := os.Executable()
+	exe, err := self()
 	if err != nil {
-		return types.Report{}, fmt.Errorf("finding the gameday binary to run the compliance suite: %w", err)
+		return types.Report{}, err
 	}
 	dir, err := os.MkdirTemp("", "gameday-check")
 	if err != nil {
@@ -246,6 +240,20 @@ func newCheckSuiteCmd() *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// self is the gameday binary, which runs suites in child processes of its
+// own. A test binary calling a command in process would run its tests
+// again instead: it must run the built gameday.
+func self() (string, error) {
+	exe, err := os.Executable()
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("finding the gameday binary to run the suites: %w", err)
+	case strings.HasSuffix(exe, ".test"):
+		return "", errors.New("gameday runs its suites in child gameday processes: a test must run the built gameday binary, not call the command in process")
+	}
+	return exe, nil
 }
 
 // verdictOnly is the GinkgoTestingT of a run outside go test: RunSpecs's

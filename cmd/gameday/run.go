@@ -99,9 +99,9 @@ or an unreachable target.`,
 		if err != nil {
 			return err
 		}
-		exe, err := os.Executable()
+		exe, err := self()
 		if err != nil {
-			return fmt.Errorf("finding the gameday binary to run the suites: %w", err)
+			return err
 		}
 		id := time.Now().UTC().Format("20060102T150405Z")
 		if dir == "" {
