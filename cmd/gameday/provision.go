@@ -37,10 +37,7 @@ when the caller's account is not on the list.`,
 		if err != nil {
 			return err
 		}
-		c := tgt.AWS
-		return provision.Apply(cmd.Context(), tgt.Spec, tgt.Profile, provision.Clients{
-			ECS: c.ECS, AutoScaling: c.AutoScaling, CloudWatch: c.CloudWatch, Route53: c.Route53, ElastiCache: c.ElastiCache, Budgets: c.Budgets, STS: c.STS,
-		}, cmd.OutOrStdout())
+		return provision.Apply(cmd.Context(), tgt.Spec, tgt.Profile, tgt.AWS, cmd.OutOrStdout())
 	}
 	return cmd
 }
