@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/internal/syncbuf"
+
 	"github.com/gameday-sre/gameday/sandbox/procfs"
 	"github.com/gameday-sre/gameday/sandbox/state"
 	"github.com/gameday-sre/gameday/sandbox/supervisor"
@@ -70,31 +72,11 @@ func gameday(t testing.TB, args ...string) (string, int) {
 func gamedaySplit(t testing.TB, args ...string) (combined, stdout string, code int) {
 	t.Helper()
 	cmd := exec.Command(gamedayBinary(t), args...)
-	var all lockedBuffer
+	var all syncbuf.Buffer
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&all, &out), &all
 	cmd.Run()
 	return all.String(), out.String(), cmd.ProcessState.ExitCode()
-}
-
-// lockedBuffer is a buffer two copying goroutines can write at once, as
-// exec's do for stdout and stderr. It hides bytes.Buffer's ReadFrom, which
-// would truncate what the other goroutine wrote meanwhile.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func status(t testing.TB, stateDir string) supervisor.Status {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/internal/syncbuf"
+
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/gameday-sre/gameday/clock"
@@ -56,25 +58,6 @@ func server(t *testing.T, delay time.Duration) (*httptest.Server, *atomic.Int64)
 	return s, &n
 }
 
-// syncBuffer lets the timeline and the results encoder write while the test
-// holds the buffer.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
-
 func TestRunRecordsWindows(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -90,7 +73,7 @@ func TestRunRecordsWindows(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv, served := server(t, 0)
-			var file syncBuffer
+			var file syncbuf.Buffer
 			log := timeline.New(&file)
 			a, err := NewAttacker(scaledClock(t), Timeline(log))
 			if err != nil {
@@ -191,7 +174,7 @@ func checkTimeline(t *testing.T, file []byte, s *Summary) {
 func TestRunShortfall(t *testing.T) {
 	t.Parallel()
 	srv, _ := server(t, 100*time.Millisecond)
-	var file syncBuffer
+	var file syncbuf.Buffer
 	a, err := NewAttacker(scaledClock(t), Workers(2), MaxWorkers(2), Timeline(timeline.New(&file)))
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +204,7 @@ func TestRunShortfall(t *testing.T) {
 func TestRunResultsFile(t *testing.T) {
 	t.Parallel()
 	srv, _ := server(t, 0)
-	var results syncBuffer
+	var results syncbuf.Buffer
 	a, err := NewAttacker(scaledClock(t), Results(&results))
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/internal/syncbuf"
+
 	"github.com/gameday-sre/gameday/sandbox/queue"
 )
 
@@ -269,7 +271,7 @@ func TestLatencyHook(t *testing.T) {
 // goes to this process, where Main's handler takes it.
 func TestMainInProcess(t *testing.T) {
 	pr, pw := io.Pipe()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	code := make(chan int, 1)
 	go func() {
 		code <- Main([]string{"--service", "frontend", "--vcpu", "0.5", "--memory-mib", "1024"}, pw, logs)
@@ -308,7 +310,7 @@ func TestSeparateProcess(t *testing.T) {
 	}
 	defer pr.Close()
 	cmd.Stdout = pw
-	stderr := &syncBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	err = cmd.Start()
 	pw.Close()
