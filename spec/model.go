@@ -516,6 +516,57 @@ type Experiments struct {
 	Load        LoadModel   `json:"load"`
 	TaskStartup TaskStartup `json:"taskStartup"`
 	Evidence    Evidence    `json:"evidence"`
+	Resilience  Resilience  `json:"resilience"`
+	Steady      Steady      `json:"steady"`
+	Schedules   Schedules   `json:"schedules"`
+}
+
+// Resilience is how the platform rides out the loss of tasks under load.
+type Resilience struct {
+	Source string `json:"source"`
+	// SchedulerReaction is how long ECS's service scheduler may take to
+	// launch a replacement once a task stops: its reconcile loop.
+	SchedulerReaction Duration `json:"schedulerReaction"`
+	// Load is the share of the running fleet's capacity the load keeps
+	// while tasks are stopped: what the survivors can still serve.
+	Load float64 `json:"load" range:"0,1"`
+	// ErrorBudget is, per service id, the share of requests that may fail
+	// from a stop until the service runs its desired count again.
+	ErrorBudget map[string]float64 `json:"errorBudget"`
+	// Stops are the task losses a game day inflicts.
+	Stops []TaskStop `json:"stops"`
+}
+
+// TaskStop is one loss of tasks: Count of a service's tasks, or Percent
+// of those running.
+type TaskStop struct {
+	Service string `json:"service"`
+	Count   int    `json:"count,omitempty" range:"0,"`
+	Percent int    `json:"percent,omitempty" range:"0,100"`
+}
+
+// Steady is what a steady load must not set off.
+type Steady struct {
+	Source string `json:"source"`
+	// Duration is how long the steady load runs, in platform time.
+	Duration Duration `json:"duration"`
+	// Utilisation is the share of a CPU policy's target the load keeps:
+	// between the target and its low alarm, where neither alarm fires.
+	Utilisation float64 `json:"utilisation" range:"0,1"`
+	// MaxDirectionChangesPerHour bounds oscillation: how often a service's
+	// desired count may turn from growing to shrinking or back.
+	MaxDirectionChangesPerHour int `json:"maxDirectionChangesPerHour" range:"0,"`
+}
+
+// Schedules is how scheduled actions are judged.
+type Schedules struct {
+	Source string `json:"source"`
+	// Within is how long after its scheduled moment an action may take to
+	// change the capacity.
+	Within Duration `json:"within"`
+	// MaxWait is how long, in platform time, a run waits for an action's
+	// next occurrence; one further away is skipped, naming when it is.
+	MaxWait Duration `json:"maxWait"`
 }
 
 // LoadModel turns the runbook's concurrent users into requests.

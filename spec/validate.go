@@ -49,6 +49,7 @@ func (p *Platform) validate() Problems {
 	v.route53()
 	v.replication()
 	v.alarms()
+	v.experiments()
 	for i, w := range p.Dashboard.Widgets {
 		path := fmt.Sprintf("dashboard.widgets[%d]", i)
 		v.period(path+".period", w.Period)
@@ -230,4 +231,18 @@ func (v *validator) period(path string, d Duration) {
 	s := d.D()
 	ok := s == 10*time.Second || s == 30*time.Second || (s >= time.Minute && s%time.Minute == 0)
 	v.check(ok, path, "CloudWatch periods are 10s, 30s or a multiple of 60s, not %s", d)
+}
+
+func (v *validator) experiments() {
+	r := v.p.Experiments.Resilience
+	for i, s := range r.Stops {
+		path := fmt.Sprintf("experiments.resilience.stops[%d]", i)
+		v.knownService(path+".service", s.Service)
+		v.check((s.Count > 0) != (s.Percent > 0), path, "give exactly one of count and percent")
+	}
+	for id, b := range r.ErrorBudget {
+		path := "experiments.resilience.errorBudget." + id
+		v.knownService(path, id)
+		v.check(b >= 0 && b <= 1, path, "a share of requests from 0 to 1, not %v", b)
+	}
 }

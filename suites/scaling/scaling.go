@@ -17,6 +17,7 @@ import (
 	"github.com/gameday-sre/gameday/drivers/load"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
+	"github.com/gameday-sre/gameday/suites/platform"
 	"github.com/gameday-sre/gameday/targets/profile"
 )
 
@@ -67,15 +68,15 @@ func Declare(f *framework.Framework) {
 // run is the state one experiment's specs share, in the order they run.
 type run struct {
 	f      *framework.Framework
-	svc    *service
+	svc    *platform.Service
 	pol    spec.Policy
 	start  time.Time
 	before int
 	load   *framework.Load
 
-	firstOut   activity
+	firstOut   platform.Activity
 	drop       time.Time
-	firstIn    activity
+	firstIn    platform.Activity
 	belowStart time.Time
 }
 
@@ -88,13 +89,13 @@ func experiment(f *framework.Framework, s spec.Service, pol spec.Policy) {
 	ginkgo.Describe(s.ID+" under CPU load", ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
 			f.Requires(profile.ECS, profile.AutoScaling, profile.LoadBalancer)
-			r.svc = newService(f, s)
+			r.svc = platform.New(f, s)
 			r.before = r.steady(ctx)
 			r.start = f.Now()
 		})
 		ginkgo.AfterAll(func() { r.stopLoad() })
 
-		f.It(verdict("scale-out-window", pol.Source, fmt.Sprintf("first scale-out %d one-minute datapoints above %v %% CPU after the load begins, within %s more", highDatapoints, pol.TargetValue, reaction)),
+		f.It(verdict("scale-out-window", pol.Source, fmt.Sprintf("first scale-out %d one-minute datapoints above %v %% CPU after the load begins, within %s more", platform.HighDatapoints, pol.TargetValue, platform.Reaction)),
 			r.scaleOutWindow)
 		f.It(verdict("capacity-arrives", f.Target.Spec.Experiments.TaskStartup.Source, fmt.Sprintf("new tasks running within %s of a scale-out", f.Target.Spec.Experiments.TaskStartup.Within)),
 			r.capacityArrives)
@@ -102,7 +103,7 @@ func experiment(f *framework.Framework, s spec.Service, pol spec.Policy) {
 			r.scaleOutCooldown)
 		f.It(verdict("max-capacity", s.ScalableTarget.Source, fmt.Sprintf("desired count never above the maximum %d under overload", s.ScalableTarget.MaxCapacity)),
 			r.maxCapacity)
-		f.It(verdict("scale-in-after-low-alarm", pol.Source, fmt.Sprintf("first scale-in %d one-minute datapoints below %v %% CPU after the load drops", lowDatapoints, lowRatio*pol.TargetValue), framework.Slow),
+		f.It(verdict("scale-in-after-low-alarm", pol.Source, fmt.Sprintf("first scale-in %d one-minute datapoints below %v %% CPU after the load drops", platform.LowDatapoints, platform.LowRatio*pol.TargetValue), framework.Slow),
 			r.scaleInAfterLowAlarm)
 		f.It(verdict("scale-in-cooldown", pol.Source, fmt.Sprintf("the next scale-in %s (ScaleInCooldown) after the first, not sooner", pol.ScaleInCooldown), framework.Slow),
 			r.scaleInCooldown)
@@ -116,8 +117,8 @@ func experiment(f *framework.Framework, s spec.Service, pol spec.Policy) {
 // steady waits until the service runs what it wants and returns that.
 func (r *run) steady(ctx context.Context) int {
 	var desired int
-	r.f.Eventually(ctx, fmt.Sprintf("%s to run its desired count", r.svc.name), steadyLimit, func(ctx context.Context) (bool, error) {
-		d, running, err := r.svc.counts(ctx)
+	r.f.Eventually(ctx, fmt.Sprintf("%s to run its desired count", r.svc.Name), steadyLimit, func(ctx context.Context) (bool, error) {
+		d, running, err := r.svc.Counts(ctx)
 		desired = d
 		return err == nil && d == running, err
 	})
@@ -128,7 +129,7 @@ func (r *run) steady(ctx context.Context) int {
 func (r *run) startLoad(v *framework.Verdict, rate float64) {
 	r.stopLoad()
 	url := r.f.Target.Endpoints.LoadBalancers[r.f.Target.Regions.Primary] + path
-	l, err := r.f.StartLoad(load.Target{Service: r.svc.spec.ID, URL: url}, rate, loadLimit)
+	l, err := r.f.StartLoad(load.Target{Service: r.svc.Spec.ID, URL: url}, rate, loadLimit)
 	if err != nil {
 		r.f.Errorf(v, "starting load on %s: %v", url, err)
 	}
@@ -147,23 +148,23 @@ func (r *run) stopLoad() {
 // fleetRate is the rate that keeps the running fleet at share of its
 // capacity.
 func (r *run) fleetRate(ctx context.Context, v *framework.Verdict, share float64) float64 {
-	_, running, err := r.svc.counts(ctx)
+	_, running, err := r.svc.Counts(ctx)
 	if err != nil {
 		r.f.Errorf(v, "%v", err)
 	}
-	return float64(running) * r.svc.perTask() * share
+	return float64(running) * r.svc.PerTask() * share
 }
 
 // firstChange waits for the first change in the direction wanted after a
 // platform instant.
-func (r *run) firstChange(after time.Time, out bool, found *activity) framework.Event {
+func (r *run) firstChange(after time.Time, out bool, found *platform.Activity) framework.Event {
 	return func(ctx context.Context) (time.Time, bool, error) {
-		acts, err := r.svc.changes(ctx, r.start, r.before)
+		acts, err := r.svc.Changes(ctx, r.start, r.before)
 		if err != nil {
 			return time.Time{}, false, err
 		}
 		for _, a := range acts {
-			if a.out() == out && !a.At.Before(after) {
+			if a.Out() == out && !a.At.Before(after) {
 				*found = a
 				return a.At, true, nil
 			}

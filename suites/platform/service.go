@@ -1,0 +1,158 @@
+// Package platform is the platform's services as a suite sees them: only
+// through the target's AWS APIs (ECS DescribeServices, Application Auto
+// Scaling DescribeScalingActivities, CloudWatch), with every reading put
+// on the suite's timeline, and the rules by which AWS's target tracking
+// acts on them.
+package platform
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/suites/framework"
+	"github.com/gameday-sre/gameday/timeline"
+)
+
+// Service is one of the platform's services.
+type Service struct {
+	f *framework.Framework
+	// Spec is what the spec says of it; Cluster, Name and Resource are
+	// its ECS cluster and service names and its scalable target's id.
+	Spec     spec.Service
+	Cluster  string
+	Name     string
+	Resource string
+
+	mu       sync.Mutex
+	recorded map[string]bool
+}
+
+// New is the service s of the suite's target.
+func New(f *framework.Framework, s spec.Service) *Service {
+	n := f.Target.Names
+	return &Service{f: f, Spec: s, Cluster: n.ClusterOf(f.Target.Spec), Name: n.ServiceOf(s), Resource: n.ResourceID(f.Target.Spec, s)}
+}
+
+// Named is the spec's service with the id, or nil.
+func Named(f *framework.Framework, id string) *Service {
+	for _, s := range f.Target.Spec.Services {
+		if s.ID == id {
+			return New(f, s)
+		}
+	}
+	return nil
+}
+
+// Counts reads the service's desired and running task counts (ECS
+// DescribeServices).
+func (s *Service) Counts(ctx context.Context) (desired, running int, err error) {
+	svcs, err := s.f.Target.AWS.Services(ctx, s.Cluster, s.Name)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(svcs) != 1 {
+		return 0, 0, fmt.Errorf("ecs DescribeServices: no service %s in cluster %s", s.Name, s.Cluster)
+	}
+	desired, running = int(svcs[0].DesiredCount), int(svcs[0].RunningCount)
+	s.f.Note(fmt.Sprintf("%s desired %d running %d", s.Spec.ID, desired, running))
+	s.f.Timeline.Append(s.f.Now(), timeline.CapacitySample{Service: s.Spec.ID, Desired: desired, Running: running, Pending: int(svcs[0].PendingCount)})
+	return desired, running, nil
+}
+
+// Changes reads the service's successful changes of desired count since
+// a platform instant, oldest first (Application Auto Scaling
+// DescribeScalingActivities), chained from the desired count before.
+func (s *Service) Changes(ctx context.Context, since time.Time, before int) ([]Activity, error) {
+	acts, err := s.f.Target.AWS.ScalingActivities(ctx, s.Resource)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(acts)
+	s.record(acts)
+	var out []Activity
+	prev := before
+	for _, a := range acts {
+		var n int
+		if a.StatusCode != aastypes.ScalingActivityStatusCodeSuccessful || a.StartTime == nil || a.StartTime.Before(since) {
+			continue
+		}
+		if _, err := fmt.Sscanf(deref(a.Description), "Setting desired count to %d.", &n); err != nil || n == prev {
+			continue
+		}
+		out = append(out, Activity{At: *a.StartTime, From: prev, To: n, Cause: deref(a.Cause), Message: deref(a.StatusMessage)})
+		prev = n
+	}
+	return out, nil
+}
+
+// record puts each activity on the timeline once, when it has ended.
+func (s *Service) record(acts []aastypes.ScalingActivity) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recorded == nil {
+		s.recorded = map[string]bool{}
+	}
+	for _, a := range acts {
+		id := deref(a.ActivityId)
+		if s.recorded[id] || a.EndTime == nil || a.StartTime == nil {
+			continue
+		}
+		s.recorded[id] = true
+		s.f.Timeline.Append(*a.StartTime, timeline.ScalingActivity{ActivityID: id, ResourceID: deref(a.ResourceId), Cause: deref(a.Cause),
+			Description: deref(a.Description), StatusCode: string(a.StatusCode), StatusMessage: deref(a.StatusMessage), StartTime: *a.StartTime, EndTime: *a.EndTime})
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// PerTask is what one task serves per second at full utilisation.
+func (s *Service) PerTask() float64 {
+	return s.Spec.Allocation.VCPU * s.f.Target.Spec.Experiments.Load.RequestsPerVCPU
+}
+
+// CPUPublished is the evidence that the platform published the CPU
+// datapoints its alarms evaluate: a minute of load without one is a
+// platform whose metrics fell behind (on the sandbox, work that fell behind
+// its clock), and a window judged across it says nothing about the policy.
+// Minutes still inside CloudWatch's publication delay are not asked for.
+func (s *Service) CPUPublished(since time.Time) framework.Evidence {
+	return func(ctx context.Context) string {
+		from, to := since.Truncate(Period).Add(Period), s.f.Now().Truncate(Period).Add(-Publication)
+		if !to.After(from) {
+			return ""
+		}
+		points, err := s.f.Target.AWS.Datapoints(ctx, "AWS/ECS", "CPUUtilization", map[string]string{"ClusterName": s.Cluster, "ServiceName": s.Name},
+			cwtypes.StatisticAverage, Period, from, to)
+		if err != nil {
+			return ""
+		}
+		have := map[time.Time]bool{}
+		for _, p := range points {
+			have[p.Timestamp.Truncate(Period)] = true
+		}
+		var missing []string
+		for m := from; m.Before(to); m = m.Add(Period) {
+			if !have[m] {
+				missing = append(missing, m.Format("15:04"))
+			}
+		}
+		if len(missing) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("CloudWatch has no CPUUtilization datapoint of %s for the minutes %s under load: the platform's metrics fell behind, so its alarms could not act when AWS's rules say",
+			s.Name, strings.Join(missing, ", "))
+	}
+}
