@@ -17,32 +17,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gameday-sre/gameday/spec"
-	"github.com/gameday-sre/gameday/suites/alarms"
 	"github.com/gameday-sre/gameday/suites/framework"
 	"github.com/gameday-sre/gameday/suites/runner"
-	"github.com/gameday-sre/gameday/suites/scaling"
 	"github.com/gameday-sre/gameday/targets"
 )
-
-// behaviour is every behavioural suite gameday run knows, in the order it
-// runs them.
-var behaviour = []behaviourSuite{
-	{scaling.Name, scaling.Declare},
-	{alarms.Name, alarms.Declare},
-}
-
-type behaviourSuite struct {
-	name    string
-	declare framework.Declare
-}
-
-func suiteNames() []string {
-	var names []string
-	for _, s := range behaviour {
-		names = append(names, s.name)
-	}
-	return names
-}
 
 func newRunCmd() *cobra.Command {
 	var target, specPath, labels, dir, ledger string

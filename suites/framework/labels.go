@@ -16,6 +16,9 @@ const (
 	Alarms     Label = "alarms"
 	Failover   Label = "failover"
 	Data       Label = "data"
+	// Drill: the spec carries out one of the runbook's procedures through
+	// the AWS APIs and judges what the platform does with it.
+	Drill Label = "drill"
 	// Behaviour: the spec drives load or faults and judges what the
 	// platform does, rather than reading its configuration.
 	Behaviour Label = "behaviour"

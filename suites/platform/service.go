@@ -15,7 +15,9 @@ import (
 
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/gameday-sre/gameday/drivers/load"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
 	"github.com/gameday-sre/gameday/timeline"
@@ -33,6 +35,23 @@ type Service struct {
 
 	mu       sync.Mutex
 	recorded map[string]bool
+}
+
+// routes are the platform's public routes by service id: where load on a
+// service goes on a region's load balancer. The AI service has none; it
+// works the queue the API fills.
+var routes = map[string]string{"frontend": "/", "api": "/v1/documents/d1"}
+
+// LoadTarget is where load on the service goes: its public route on the
+// primary region's load balancer; ok is false for a service with no route
+// or a target with no load balancer there.
+func (s *Service) LoadTarget() (t load.Target, ok bool) {
+	base := s.f.Target.Endpoints.LoadBalancers[s.f.Target.Regions.Primary]
+	route, found := routes[s.Spec.ID]
+	if !found || base == "" {
+		return load.Target{}, false
+	}
+	return load.Target{Service: s.Spec.ID, URL: base + route}, true
 }
 
 // New is the service s of the suite's target.
@@ -155,4 +174,22 @@ func (s *Service) CPUPublished(since time.Time) framework.Evidence {
 		return fmt.Sprintf("CloudWatch has no CPUUtilization datapoint of %s for the minutes %s under load: the platform's metrics fell behind, so its alarms could not act when AWS's rules say",
 			s.Name, strings.Join(missing, ", "))
 	}
+}
+
+// Steady waits, at most limit, until the service runs its desired count,
+// and returns it.
+func (s *Service) Steady(ctx context.Context, limit time.Duration) int {
+	var desired int
+	s.f.Eventually(ctx, fmt.Sprintf("%s to run its desired count", s.Name), limit, func(ctx context.Context) (bool, error) {
+		d, running, err := s.Counts(ctx)
+		desired = d
+		return err == nil && d == running, err
+	})
+	return desired
+}
+
+// Tasks reads the service's running and recently stopped tasks (ECS
+// ListTasks and DescribeTasks).
+func (s *Service) Tasks(ctx context.Context) ([]ecstypes.Task, error) {
+	return s.f.Target.AWS.Tasks(ctx, s.Cluster, s.Name)
 }

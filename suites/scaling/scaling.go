@@ -115,15 +115,7 @@ func experiment(f *framework.Framework, s spec.Service, pol spec.Policy) {
 }
 
 // steady waits until the service runs what it wants and returns that.
-func (r *run) steady(ctx context.Context) int {
-	var desired int
-	r.f.Eventually(ctx, fmt.Sprintf("%s to run its desired count", r.svc.Name), steadyLimit, func(ctx context.Context) (bool, error) {
-		d, running, err := r.svc.Counts(ctx)
-		desired = d
-		return err == nil && d == running, err
-	})
-	return desired
-}
+func (r *run) steady(ctx context.Context) int { return r.svc.Steady(ctx, steadyLimit) }
 
 // startLoad replaces whatever load runs with rate requests per second.
 func (r *run) startLoad(v *framework.Verdict, rate float64) {
