@@ -86,6 +86,9 @@ type TargetGroups interface {
 	// DeregisterTargets returns a channel closed once the targets have
 	// drained.
 	DeregisterTargets(arn string, targets ...lb.Target) (<-chan struct{}, error)
+	// Unhealthy returns a channel closed once the target's health checks
+	// have failed it (or it has left the group).
+	Unhealthy(arn string, target lb.Target) (<-chan struct{}, error)
 }
 
 var _ TargetGroups = (*lb.LoadBalancer)(nil)
@@ -119,6 +122,12 @@ type Config struct {
 	ProcessStartTimeout time.Duration
 	// TargetGroups may be nil if no service has a load balancer.
 	TargetGroups TargetGroups
+	// NoDraining names services deployed without connection draining:
+	// their tasks are killed at once when stopped, and their targets stay
+	// registered until the load balancer's health checks fail them, as
+	// targets registered outside ECS do. It is a deviation from the
+	// runbook for testing the harness, never AWS's default.
+	NoDraining []string
 	// Metrics receives AWS/ECS CPUUtilization and MemoryUtilization; nil
 	// publishes nothing.
 	Metrics lb.MetricSink
@@ -194,6 +203,7 @@ func New(cfg Config, c clock.Clock) (*ControlPlane, error) {
 		return nil, fmt.Errorf("ecs: cluster %s: negative start delay, stop timeout, reconcile interval or process start timeout", cfg.ClusterName)
 	}
 	cfg.ServiceStartDelays = maps.Clone(cfg.ServiceStartDelays)
+	cfg.NoDraining = slices.Clone(cfg.NoDraining)
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -30,8 +30,11 @@
 //	ACTIVATING    process started, listening line read, /health passed;
 //	              registering with the service's target groups
 //	RUNNING       registered; counted in runningCount
-//	DEACTIVATING  stopped by the scheduler: draining from the target groups
-//	STOPPING      SIGTERM to the process group, SIGKILL after StopTimeout
+//	DEACTIVATING  stopped (StopTask or the scheduler): draining from the
+//	              target groups, up to their deregistration delay
+//	STOPPING      SIGTERM to the process group, SIGKILL after the
+//	              container's stopTimeout (the cluster's StopTimeout,
+//	              30 s, when it has none)
 //	STOPPED       stoppedReason and stopCode say why
 //
 // # Semantics chosen where AWS is silent or the sandbox differs
@@ -41,10 +44,16 @@
 //     configurable per service.
 //   - pendingCount counts PROVISIONING, PENDING and ACTIVATING tasks, all
 //     of which are not yet running; AWS's text names PENDING only.
-//   - StopTask SIGKILLs the task's process group at once and deregisters
-//     it without draining: it is the runbook's killed-task fault. ECS's
-//     StopTask sends SIGTERM and waits stopTimeout; the scheduler's own
-//     stops here do that.
+//   - StopTask stops as ECS does: drain, SIGTERM, SIGKILL after the stop
+//     timeout; stopCode UserInitiated, stoppedReason the reason given or
+//     "Task stopped by user". The runbook's killed-task fault is not
+//     StopTask but a SIGKILL from outside (the sandbox's kill-task fault):
+//     the process exits on its own, and the task stops with
+//     EssentialContainerExited.
+//   - A service named in Config.NoDraining (a deviation) has no draining:
+//     every stop is a SIGKILL at once, and its targets stay registered,
+//     taking requests that fail, until the load balancer's health checks
+//     fail them; only then are they deregistered.
 //   - To scale in, the scheduler stops tasks not yet RUNNING first, then
 //     RUNNING ones, newest first (see victims).
 //   - A process that exits on its own stops its task with
@@ -61,8 +70,8 @@
 //     check.
 //   - Events: "has started N tasks" when the scheduler launches them;
 //     "registered 1 targets in (target-group ARN)" on registration; "has
-//     begun draining connections on 1 tasks." when a scheduler stop
-//     starts; "deregistered 1 targets in (target-group ARN)" once drained;
+//     begun draining connections on 1 tasks." when a stop starts to
+//     drain; "deregistered 1 targets in (target-group ARN)" once drained;
 //     "has stopped 1 running tasks: (task ID)." when the scheduler's stop
 //     reaches the process (or cancels a task not yet started);
 //     "(deployment ID) deployment completed." and "has reached a steady

@@ -95,39 +95,6 @@ func TestCreateServiceRunsRegisteredProcesses(t *testing.T) {
 	}
 }
 
-func TestStopTaskKillsAndTheSchedulerReplaces(t *testing.T) {
-	e := newEnv(t, nil)
-	e.createAPI(t, 2)
-	ts := e.waitRunning(t, "api-service", 2)
-	e.waitTargets(t, ts)
-	victim := ts[0]
-
-	out, err := e.cp.StopTask(StopTaskInput{Cluster: "main-cluster", Task: victim.TaskArn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.DesiredStatus != StatusStopped {
-		t.Errorf("StopTask returned desiredStatus %s", out.DesiredStatus)
-	}
-	eventually(t, 5*time.Second, "the killed process to be gone", func() bool { return !alive(victim.PID) })
-	stopped := e.waitStopped(t, victim.TaskArn)
-	if stopped.StopCode != StopCodeUserInitiated || stopped.StoppedReason != "Task stopped by user" {
-		t.Errorf("stopCode %q, stoppedReason %q", stopped.StopCode, stopped.StoppedReason)
-	}
-	if c := stopped.Containers[0].ExitCode; c == nil || *c != 137 {
-		t.Errorf("exit code %v, want 137 (SIGKILL)", deref(c))
-	}
-
-	now := e.waitRunning(t, "api-service", 2)
-	if slices.ContainsFunc(now, func(tk Task) bool { return tk.TaskArn == victim.TaskArn }) {
-		t.Fatal("the stopped task still counts as running")
-	}
-	e.waitTargets(t, now)
-	if got := e.tasks(t, "api-service", StatusStopped); len(got) != 1 || got[0].TaskArn != victim.TaskArn {
-		t.Errorf("ListTasks STOPPED: %d tasks", len(got))
-	}
-}
-
 func TestUpdateServiceScalesOutAndIn(t *testing.T) {
 	e := newEnv(t, nil)
 	e.createAPI(t, 1)
@@ -182,26 +149,6 @@ func TestUpdateServiceScalesOutAndIn(t *testing.T) {
 	stop := slices.IndexFunc(msgs, func(m string) bool { return strings.HasPrefix(m, "(service api-service) has stopped 1 running tasks") })
 	if drain < stop {
 		t.Errorf("the oldest drain (%d) comes after the oldest stop (%d), newest first: %q", drain, stop, msgs)
-	}
-}
-
-func TestStopTimeoutEndsWithSIGKILL(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.StopTimeout = DefaultStopTimeout })
-	e.setExtra("api-service", "--ignore-term")
-	e.createAPI(t, 1)
-	ts := e.waitRunning(t, "api-service", 1)
-	zero := 0
-	start := time.Now()
-	if _, err := e.cp.UpdateService(UpdateServiceInput{Cluster: "main-cluster", Service: "api-service", DesiredCount: &zero}); err != nil {
-		t.Fatal(err)
-	}
-	tk := e.waitStopped(t, ts[0].TaskArn)
-	if c := tk.Containers[0].ExitCode; c == nil || *c != 137 {
-		t.Errorf("exit code %v, want 137: the task ignored SIGTERM", deref(c))
-	}
-	// 30 s of stop timeout is 50 ms real at testScale.
-	if real := time.Since(start); real < 50*time.Millisecond {
-		t.Errorf("killed after %s real, before the stop timeout", real)
 	}
 }
 

@@ -28,18 +28,21 @@ type env struct {
 	// extra are more arguments for the fake task, by service name.
 	mu    sync.Mutex
 	extra map[string][]string
+	// stopTimeout, if set, is the api container's stopTimeout in seconds.
+	stopTimeout *int
 }
 
 // newEnv starts a load balancer (tg-api on /v1/*, tg-frontend by default)
 // and a control plane for main-cluster whose tasks are fakeTask processes.
-func newEnv(t *testing.T, edit func(*Config)) *env {
+// editLB, if given, changes the load balancer's configuration first.
+func newEnv(t *testing.T, edit func(*Config), editLB ...func(*lb.Config)) *env {
 	t.Helper()
 	clk, err := clock.NewScaled(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC), testScale)
 	if err != nil {
 		t.Fatal(err)
 	}
 	check := lb.HealthCheck{Interval: 5 * time.Second, Timeout: time.Second, HealthyThreshold: 2, UnhealthyThreshold: 2}
-	balancer, err := lb.New(lb.Config{
+	lbCfg := lb.Config{
 		Name: "main-alb", ID: "1234567890", Addr: "127.0.0.1:0",
 		TargetGroups: []lb.TargetGroupConfig{
 			{Name: "tg-frontend", HealthCheck: check, DeregistrationDelay: 10 * time.Second},
@@ -47,7 +50,11 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 		},
 		Rules:              []lb.Rule{{PathPattern: "/v1/*", TargetGroup: "tg-api"}},
 		DefaultTargetGroup: "tg-frontend",
-	}, clk, nil)
+	}
+	for _, f := range editLB {
+		f(&lbCfg)
+	}
+	balancer, err := lb.New(lbCfg, clk, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +111,7 @@ func (e *env) createAPI(t *testing.T, desired int) Service {
 	if _, err := e.cp.RegisterTaskDefinition(RegisterTaskDefinitionInput{
 		Family: "api", Cpu: "1024", Memory: "2048", NetworkMode: "awsvpc",
 		RequiresCompatibilities: []string{LaunchTypeFargate},
-		ContainerDefinitions:    []ContainerDefinition{{Name: "api", Image: "example/api:1"}},
+		ContainerDefinitions:    []ContainerDefinition{{Name: "api", Image: "example/api:1", StopTimeout: e.stopTimeout}},
 	}); err != nil {
 		t.Fatal(err)
 	}

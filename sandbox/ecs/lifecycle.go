@@ -158,10 +158,10 @@ func (c *ControlPlane) failed(tk *task, reason string) {
 	c.stoppedLocked(tk)
 }
 
-// stopStarted stops a task whose process runs. A kill (StopTask) has
-// already signalled the process; it leaves its target groups without
-// waiting. A stop by the scheduler drains the task from its target groups
-// first, then sends SIGTERM, and SIGKILL after StopTimeout.
+// stopStarted stops a task whose process runs. A kill has already
+// signalled the process; its targets leave without draining. Any other
+// stop (StopTask, the scheduler's) drains the task from its target groups
+// first, then sends SIGTERM, and SIGKILL after the stop timeout.
 func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 	c.mu.Lock()
 	kill := tk.kill
@@ -170,13 +170,18 @@ func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 		c.eventLocked(tk.svc, "has begun draining connections on 1 tasks.")
 	}
 	c.mu.Unlock()
-	drains := c.deregister(tk, p, registered)
 	if kill {
-		c.reportDrained(tk, drains)
+		c.release(tk, p, registered)
 		<-p.Exited()
+		c.mu.Lock()
+		if tk.byScheduler {
+			c.eventLocked(tk.svc, "has stopped 1 running tasks: (task %s).", tk.id)
+		}
+		c.mu.Unlock()
 		c.stopped(tk, p)
 		return
 	}
+	drains := c.deregister(tk, p, registered)
 	for i, d := range drains {
 		select {
 		case <-d.drained:
@@ -197,7 +202,7 @@ func (c *ControlPlane) stopStarted(tk *task, p *process, registered []string) {
 	}
 	c.mu.Unlock()
 	p.Signal(syscall.SIGTERM)
-	timer := c.clock.NewTimer(c.cfg.StopTimeout)
+	timer := c.clock.NewTimer(c.stopTimeout(tk))
 	defer timer.Stop()
 	select {
 	case <-p.Exited():
@@ -220,8 +225,49 @@ func (c *ControlPlane) exited(tk *task, p *process, registered []string) {
 		c.requestStopLocked(tk, StopCodeEssentialContainerExited, "Essential container in task exited", false, false)
 	}
 	c.mu.Unlock()
-	c.reportDrained(tk, c.deregister(tk, p, registered))
+	c.release(tk, p, registered)
 	c.stopped(tk, p)
+}
+
+// stopTimeout is how long a task's process has between SIGTERM and
+// SIGKILL: its container's stopTimeout, or the cluster's default.
+func (c *ControlPlane) stopTimeout(tk *task) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st := tk.dep.taskDef.ContainerDefinitions[0].StopTimeout; st != nil {
+		return time.Duration(*st) * time.Second
+	}
+	return c.cfg.StopTimeout
+}
+
+// release takes the targets of a task whose process is gone, or going,
+// out of its target groups without waiting for them to drain. A service
+// without draining leaves each target registered until the load
+// balancer's health checks fail it, so requests keep reaching the dead
+// process until then.
+func (c *ControlPlane) release(tk *task, p *process, registered []string) {
+	c.mu.Lock()
+	undrained := tk.svc.undrained
+	c.mu.Unlock()
+	if !undrained {
+		c.reportDrained(tk, c.deregister(tk, p, registered))
+		return
+	}
+	for _, arn := range registered {
+		failed, err := c.cfg.TargetGroups.Unhealthy(arn, p.target)
+		if err != nil {
+			c.log.Warn("watching a target's health", "task", tk.id, "targetGroup", arn, "err", err)
+			continue
+		}
+		c.wg.Go(func() {
+			select {
+			case <-failed:
+				c.reportDrained(tk, c.deregister(tk, p, []string{arn}))
+			case <-c.ctx.Done():
+				c.deregister(tk, p, []string{arn})
+			}
+		})
+	}
 }
 
 // drain is a target's way out of one target group.

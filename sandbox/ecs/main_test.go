@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -31,8 +33,10 @@ func TestMain(m *testing.M) {
 // fakeTask is a task process: it prints the listening line, serves
 // /health, /_sandbox/stats (busy for a fixed share of its reservation, set
 // by --busy), answers other paths with its task id, exits with a code on
-// POST /_test/exit?code=N, and ends on SIGTERM unless --ignore-term.
-// --exit-early exits before listening.
+// POST /_test/exit?code=N, and ends on SIGTERM unless --ignore-term,
+// finishing its in-flight requests first. GET /v1/hold is a request that
+// stays in flight until POST /_test/release; GET /_test/held counts those
+// in flight. --exit-early exits before listening.
 func fakeTask(args []string) int {
 	fs := flag.NewFlagSet("fake-task", flag.ContinueOnError)
 	service := fs.String("service", "", "")
@@ -69,6 +73,17 @@ func fakeTask(args []string) int {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
 		os.Exit(code)
 	})
+	var held atomic.Int64
+	release := make(chan struct{})
+	mux.HandleFunc("GET /v1/hold", func(w http.ResponseWriter, _ *http.Request) {
+		held.Add(1)
+		defer held.Add(-1)
+		<-release
+		io.WriteString(w, *taskID)
+	})
+	mux.HandleFunc("GET /_test/held", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, held.Load()) })
+	var releaseOnce sync.Once
+	mux.HandleFunc("POST /_test/release", func(http.ResponseWriter, *http.Request) { releaseOnce.Do(func() { close(release) }) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, *taskID) })
 	srv := &http.Server{Handler: mux}
 	fmt.Printf("%shttp://%s\n", ListeningPrefix, ln.Addr())

@@ -30,8 +30,10 @@ type service struct {
 	events      []ServiceEvent // newest first
 	tasks       []*task        // in launch order, stopped ones until pruned
 	steady      bool
-	createdAt   time.Time
-	tags        []Tag
+	// undrained: Config.NoDraining names the service.
+	undrained bool
+	createdAt time.Time
+	tags      []Tag
 }
 
 type deployment struct {
@@ -119,6 +121,7 @@ func (c *ControlPlane) CreateService(in CreateServiceInput) (Service, error) {
 		desired:       *in.DesiredCount,
 		loadBalancers: slices.Clone(in.LoadBalancers),
 		deployCfg:     dc,
+		undrained:     slices.Contains(c.cfg.NoDraining, in.ServiceName),
 		createdAt:     c.clock.Now(),
 		tags:          slices.Clone(in.Tags),
 	}

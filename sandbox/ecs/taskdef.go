@@ -10,6 +10,10 @@ import (
 
 var familyPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
+// maxFargateStopTimeout is the longest stopTimeout a Fargate container may
+// have, in seconds (API_ContainerDefinition, stopTimeout).
+const maxFargateStopTimeout = 120
+
 // fargateMemory lists, per CPU units, the memory sizes in MiB a Linux
 // Fargate task can have (fargate-tasks-services.html, Task CPU and
 // memory): from, to and step.
@@ -63,9 +67,13 @@ func (c *ControlPlane) RegisterTaskDefinition(in RegisterTaskDefinitionInput) (T
 	if len(in.ContainerDefinitions) == 0 {
 		return TaskDefinition{}, clientError("Container list cannot be empty.")
 	}
+	fargate := slices.Contains(in.RequiresCompatibilities, LaunchTypeFargate)
 	for _, cd := range in.ContainerDefinitions {
 		if cd.Name == "" || cd.Image == "" {
 			return TaskDefinition{}, clientError("Container definitions need a name and an image.")
+		}
+		if st := cd.StopTimeout; st != nil && (*st < 0 || fargate && *st > maxFargateStopTimeout) {
+			return TaskDefinition{}, clientError("Container %s: stopTimeout %d: want 0 to %d seconds on Fargate.", cd.Name, *st, maxFargateStopTimeout)
 		}
 	}
 	cpu, cpuOK := parseCPU(in.Cpu)
@@ -76,7 +84,7 @@ func (c *ControlPlane) RegisterTaskDefinition(in RegisterTaskDefinitionInput) (T
 	if in.Memory != "" && !memOK {
 		return TaskDefinition{}, clientError("Invalid 'memory' setting for task: %q", in.Memory)
 	}
-	if slices.Contains(in.RequiresCompatibilities, LaunchTypeFargate) {
+	if fargate {
 		if in.NetworkMode != "awsvpc" {
 			return TaskDefinition{}, clientError("Fargate only supports network mode 'awsvpc'.")
 		}
@@ -94,6 +102,12 @@ func (c *ControlPlane) RegisterTaskDefinition(in RegisterTaskDefinitionInput) (T
 		RequiresCompatibilities: slices.Clone(in.RequiresCompatibilities),
 		ContainerDefinitions:    slices.Clone(in.ContainerDefinitions),
 		RegisteredAt:            c.clock.Now(),
+	}
+	// The caller's stop timeouts are its own to change.
+	for i, cd := range td.ContainerDefinitions {
+		if cd.StopTimeout != nil {
+			td.ContainerDefinitions[i].StopTimeout = new(*cd.StopTimeout)
+		}
 	}
 	if cpuOK {
 		td.Cpu = strconv.Itoa(cpu)

@@ -28,7 +28,8 @@ type task struct {
 	// under the lock.
 	stopCh        chan struct{}
 	stopRequested bool
-	// kill stops at once with SIGKILL, without draining (StopTask);
+	// kill stops at once with SIGKILL, without draining (a task that
+	// failed to register, or any stop of a service without draining);
 	// otherwise the task drains and gets SIGTERM first.
 	kill bool
 	// byScheduler marks stops the service scheduler decided, which it
@@ -39,8 +40,10 @@ type task struct {
 }
 
 // requestStopLocked asks a task to stop; the first request's code and
-// reason stand, but a kill overrides a graceful stop in progress.
+// reason stand, but a kill overrides a graceful stop in progress. Every
+// stop of a service without draining is a kill.
 func (c *ControlPlane) requestStopLocked(tk *task, code, reason string, kill, byScheduler bool) {
+	kill = kill || tk.svc.undrained
 	if kill && tk.proc != nil {
 		tk.proc.Signal(syscall.SIGKILL)
 	}
@@ -58,14 +61,25 @@ func (c *ControlPlane) requestStopLocked(tk *task, code, reason string, kill, by
 	close(tk.stopCh)
 }
 
-// StopTask stops a task at once: its process group gets SIGKILL before
-// StopTask returns, and the task leaves its target groups without
-// draining. That is the killed-task fault of the runbook. ECS's StopTask
-// sends SIGTERM and waits stopTimeout before SIGKILL; the sandbox's
-// scheduler does that when it stops tasks itself.
+// StopTask stops a task as ECS does: its targets are deregistered and
+// drain (the load balancer sends them nothing new, in-flight requests
+// finish, up to the target group's deregistration delay), then the
+// process gets SIGTERM and, after its container's stopTimeout, SIGKILL
+// ("the equivalent of docker stop ... a SIGTERM value and a default
+// 30-second timeout, after which the SIGKILL value is sent",
+// API_StopTask; "Amazon ECS first sends a SIGTERM signal ... after the
+// load balancer connection draining", bestpracticesguide/
+// load-balancer-connection-draining.html). The stop code is UserInitiated
+// and the reason the one given, "Task stopped by user" without one. The
+// scheduler replaces the task at once. A service without draining
+// (Config.NoDraining) has its task killed before StopTask returns.
 func (c *ControlPlane) StopTask(in StopTaskInput) (Task, error) {
 	if in.Task == "" {
 		return Task{}, invalid("task is required.")
+	}
+	// "Up to 255 characters are allowed in this message" (API_StopTask).
+	if len(in.Reason) > 255 {
+		return Task{}, invalid("reason can have at most 255 characters.")
 	}
 	reason := in.Reason
 	if reason == "" {
@@ -81,7 +95,7 @@ func (c *ControlPlane) StopTask(in StopTaskInput) (Task, error) {
 		return Task{}, invalid("The referenced task was not found.")
 	}
 	if tk.view.LastStatus != StatusStopped {
-		c.requestStopLocked(tk, StopCodeUserInitiated, reason, true, false)
+		c.requestStopLocked(tk, StopCodeUserInitiated, reason, false, false)
 		c.poke()
 	}
 	return copyTask(tk.view), nil

@@ -37,11 +37,17 @@ const (
 const LaunchTypeFargate = "FARGATE"
 
 // ContainerDefinition is the part of a container definition the sandbox
-// uses: the container's name (which a service's load balancer names) and
-// image (which a failed pull names).
+// uses: the container's name (which a service's load balancer names), image
+// (which a failed pull names) and stop timeout.
 type ContainerDefinition struct {
 	Name  string
 	Image string
+	// StopTimeout is how many seconds the container has between SIGTERM
+	// and SIGKILL when its task stops; unset takes the cluster's
+	// StopTimeout (30 s, Fargate's default). "For tasks using the Fargate
+	// launch type, the max stop timeout value is 120 seconds"
+	// (API_ContainerDefinition, stopTimeout).
+	StopTimeout *int
 }
 
 // RegisterTaskDefinitionInput registers a new revision of a family.

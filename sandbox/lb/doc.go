@@ -39,11 +39,11 @@
 //     all those targets, regardless of their health status" (fail-open,
 //     same page). The sandbox treats targets still in "initial" the same.
 //     A group with no registered target answers 503.
-//   - A target that refuses a connection is marked unhealthy at once, and
-//     is healthy again after HealthyThreshold consecutive passing checks.
-//     AWS would keep sending it requests until UnhealthyThreshold checks
-//     had failed; a refused connection is certain, so the sandbox does not
-//     wait for the checks to say so.
+//   - Only health checks take a target out of rotation, as in AWS: a
+//     target that refuses connections (its process is gone) keeps its
+//     share of requests, each answered 502, until UnhealthyThreshold
+//     checks in a row have failed, and is healthy again after
+//     HealthyThreshold passes. Unhealthy tells when the checks fail it.
 //   - A refused or reset connection answers 502 and a target that does not
 //     answer within the idle timeout 504, as ALB does
 //     (load-balancer-troubleshooting.html, HTTP 502 and 504).

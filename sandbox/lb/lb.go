@@ -332,6 +332,17 @@ func (l *LoadBalancer) DeregisterTargets(targetGroupARN string, targets ...Targe
 	return g.deregister(targets)
 }
 
+// Unhealthy returns a channel closed once the target's health checks have
+// failed it (UnhealthyThreshold in a row), or at once if it is unhealthy
+// already or not a registered target of the group.
+func (l *LoadBalancer) Unhealthy(targetGroupARN string, target Target) (<-chan struct{}, error) {
+	g, ok := l.byARN[targetGroupARN]
+	if !ok {
+		return nil, groupNotFound(targetGroupARN)
+	}
+	return g.unhealthy(target), nil
+}
+
 // DescribeTargetHealth reports the targets of a group, draining ones
 // included, in the order they were registered.
 func (l *LoadBalancer) DescribeTargetHealth(targetGroupARN string) ([]TargetHealth, error) {

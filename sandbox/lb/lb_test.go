@@ -195,8 +195,13 @@ func TestDeregistrationDelayEndsDrain(t *testing.T) {
 	}
 }
 
-func TestRefusedTargetIsUnhealthyUntilChecksPass(t *testing.T) {
-	l := startLB(t, nil, nil)
+// A target whose process is gone keeps its share of requests, each a 502,
+// until its health checks fail it: ALB has no passive health checking.
+func TestRefusingTargetGetsRequestsUntilChecksFailIt(t *testing.T) {
+	// Checks a platform minute (100 ms real) apart: two failures take at
+	// least that long, far more than the requests below.
+	slow := HealthCheck{Interval: time.Minute, Timeout: time.Second, HealthyThreshold: 2, UnhealthyThreshold: 2}
+	l := startLB(t, nil, func(c *Config) { c.TargetGroups[0].HealthCheck = slow })
 	arn := groupARN(t, l, "tg-frontend")
 	_, b := backend(t, "b", nil)
 
@@ -216,26 +221,35 @@ func TestRefusedTargetIsUnhealthyUntilChecksPass(t *testing.T) {
 	}
 	waitState(t, l, arn, a, StateHealthy)
 	waitState(t, l, arn, b, StateHealthy)
+	failed, err := l.Unhealthy(arn, a)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	srv.Close()
-	sawRefusal := false
+	counts := map[string]int{}
 	for range 4 {
 		code, body := get(t, http.DefaultClient, l.URL(), "/")
-		switch {
-		case code == http.StatusBadGateway:
-			if sawRefusal {
-				t.Fatal("a second request went to the target that refused")
-			}
-			sawRefusal = true
-		case body != "b":
-			t.Fatalf("got %d %q, want 502 or b", code, body)
+		if code == http.StatusBadGateway {
+			body = "502"
 		}
+		counts[body]++
 	}
-	if !sawRefusal {
-		t.Fatal("no request met the refusing target")
+	if counts["502"] != 2 || counts["b"] != 2 {
+		t.Fatalf("before the checks fail a: %v, want two 502s and two b", counts)
+	}
+	select {
+	case <-failed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the health checks never failed the refusing target")
 	}
 	if s := stateOf(t, l, arn, a); s != StateUnhealthy {
 		t.Fatalf("refusing target is %q, want unhealthy", s)
+	}
+	for range 4 {
+		if code, body := get(t, http.DefaultClient, l.URL(), "/"); body != "b" {
+			t.Fatalf("after the checks failed a: %d %q, want b", code, body)
+		}
 	}
 
 	ln, err = net.Listen("tcp", addr)
@@ -246,7 +260,7 @@ func TestRefusedTargetIsUnhealthyUntilChecksPass(t *testing.T) {
 	go srv.Serve(ln)
 	defer srv.Close()
 	waitState(t, l, arn, a, StateHealthy)
-	counts := map[string]int{}
+	clear(counts)
 	for range 4 {
 		_, body := get(t, http.DefaultClient, l.URL(), "/")
 		counts[body]++

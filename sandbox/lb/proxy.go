@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
-	"syscall"
 	"time"
 )
 
@@ -100,12 +99,12 @@ func (l *LoadBalancer) proxyError(w http.ResponseWriter, r *http.Request, err er
 		// error; there is no one left to answer.
 		return
 	}
+	// A refused connection does not take the target out of rotation:
+	// only its health checks do ("Each load balancer node routes requests
+	// only to the healthy targets", target-group-health-checks.html, and a
+	// target is unhealthy after UnhealthyThresholdCount failed checks).
 	code := http.StatusBadGateway
-	var ne net.Error
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		x.group.refused(x.target)
-	case errors.As(err, &ne) && ne.Timeout():
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 		code = http.StatusGatewayTimeout
 	}
 	l.log.Warn("target failed", "targetGroup", x.group.cfg.Name, "target", x.target.Target.String(), "status", code, "err", err)

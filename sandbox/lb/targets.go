@@ -74,6 +74,10 @@ type target struct {
 	// drained is closed when the target has left the group.
 	drained   chan struct{}
 	drainOnce sync.Once
+	// failed is closed when health checks first make the target
+	// unhealthy.
+	failed     chan struct{}
+	failedOnce sync.Once
 
 	// Guarded by group.mu.
 	state               TargetState
@@ -144,6 +148,7 @@ func (g *group) register(t Target) {
 		Target:      t,
 		url:         &url.URL{Scheme: "http", Host: t.String()},
 		drained:     make(chan struct{}),
+		failed:      make(chan struct{}),
 		state:       StateInitial,
 		reason:      ReasonInitialHealthChecking,
 		description: "Initial health checks in progress",
@@ -222,6 +227,18 @@ func (g *group) finishDrain(m *target) {
 		g.lb.transport.CloseIdleConnections()
 		close(m.drained)
 	})
+}
+
+// unhealthy is the channel of Unhealthy for t.
+func (g *group) unhealthy(t Target) <-chan struct{} {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if i := g.memberIndexLocked(t); i >= 0 {
+		return g.members[i].failed
+	}
+	gone := make(chan struct{})
+	close(gone)
+	return gone
 }
 
 func (g *group) memberIndexLocked(t Target) int {
@@ -371,25 +388,11 @@ func (g *group) applyCheck(m *target, reason, description string) {
 			m.state, m.reason, m.description = StateUnhealthy, reason, description
 		}
 	}
+	if m.state == StateUnhealthy {
+		m.failedOnce.Do(func() { close(m.failed) })
+	}
 	if m.state != before {
 		g.lb.log.Info("target health changed", "targetGroup", g.cfg.Name, "target", m.Target.String(), "from", before, "to", m.state, "reason", m.reason)
 		g.updateRoutableLocked()
 	}
-}
-
-// refused marks a target that refused a connection unhealthy at once.
-func (g *group) refused(m *target) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	switch m.state {
-	case StateDraining:
-		return
-	case StateUnhealthy:
-		m.passes = 0
-		return
-	}
-	g.lb.log.Info("target refused a connection", "targetGroup", g.cfg.Name, "target", m.Target.String(), "from", m.state)
-	m.state, m.reason, m.description = StateUnhealthy, ReasonFailedHealthChecks, "Connection refused"
-	m.passes, m.fails = 0, 0
-	g.updateRoutableLocked()
 }
