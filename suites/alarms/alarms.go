@@ -36,22 +36,92 @@ const (
 
 // Load and fault sizes: a fifth of the API fleet's capacity, well below
 // anything that scales it, and latency 1.6 times the alarm's threshold.
+// Healthy load is the share of capacity a CPU target of 70 % keeps; the
+// steady experiment runs at the spec's share of that.
 const (
 	apiShare      = 0.2
 	latencyFactor = 1.6
+	healthy       = 0.7
 )
 
 // evaluation is how long after a datapoint's period ends CloudWatch may
 // take to publish it and evaluate the alarm on it.
 const evaluation = time.Minute
 
-// Declare declares an experiment for each latency alarm of the spec.
+// failedScalingMetric is the custom metric the runbook's AutoScalingFailure
+// alarm watches (decision custom-AIWritingEnhancement-FailedScalingActivity:
+// the platform publishes it when a scaling activity fails).
+const failedScalingMetric = "FailedScalingActivity"
+
+// Declare declares an experiment for each latency alarm of the spec and
+// for each alarm on failed scaling.
 func Declare(f *framework.Framework) {
 	for _, a := range f.Target.Spec.Alarms {
-		if a.MetricName == latencyMetric {
+		switch a.MetricName {
+		case latencyMetric:
+			quietAlarm(f, a)
 			latencyAlarm(f, a)
+		case failedScalingMetric:
+			scalingFailureAlarm(f, a)
 		}
 	}
+}
+
+// apiOf is the spec's API service, which the latency alarms watch.
+func apiOf(f *framework.Framework) spec.Service {
+	for _, s := range f.Target.Spec.Services {
+		if s.ID == apiService {
+			return s
+		}
+	}
+	return spec.Service{}
+}
+
+// exists fails the spec when the target has no alarm of the name: the
+// runbook recommends it, so its absence is the platform's failure.
+func exists(ctx context.Context, f *framework.Framework, v *framework.Verdict, name string) {
+	alarms, err := f.Target.AWS.Alarms(ctx, name)
+	if err != nil {
+		f.Errorf(v, "%v", err)
+	}
+	if len(alarms) == 0 {
+		v.Observed = "no alarm " + name
+		f.Fail(v, fmt.Sprintf("%s: target %s has no CloudWatch alarm %s: the runbook recommends it, so nothing would tell anyone", v.Section, f.Target.Name, name))
+	}
+}
+
+// quietAlarm holds the API under steady healthy load for the spec's steady
+// duration, at least the alarm's whole evaluation range, and watches the
+// alarm never go to ALARM.
+func quietAlarm(f *framework.Framework, a spec.Alarm) {
+	st := f.Target.Spec.Experiments.Steady
+	watch := max(st.Duration.D(), time.Duration(a.EvaluationPeriods)*a.Period.D())
+	v := &framework.Verdict{ID: Name + "." + a.Name + ".no-false-alarm", Section: a.Source, Labels: []framework.Label{framework.Alarms, framework.Behaviour},
+		Expected: fmt.Sprintf("never ALARM in %s of steady load at %.0f %% of the API fleet's capacity", watch, 100*st.Utilisation*healthy)}
+	ginkgo.Describe(a.Name+" under steady healthy load", func() {
+		f.It(v, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
+			f.Requires(profile.CloudWatch, profile.LoadBalancer)
+			exists(ctx, f, v, a.Name)
+			svc := apiOf(f)
+			url := f.Target.Endpoints.LoadBalancers[f.Target.Regions.Primary] + apiPath
+			rate := float64(svc.ScalableTarget.MinCapacity) * svc.Allocation.VCPU * f.Target.Spec.Experiments.Load.RequestsPerVCPU * st.Utilisation * healthy
+			l, err := f.StartLoad(load.Target{Service: svc.ID, URL: url}, rate, 2*time.Hour)
+			if err != nil {
+				f.Errorf(v, "starting load on %s: %v", url, err)
+			}
+			ginkgo.DeferCleanup(l.Stop)
+			v.RestsOn(l)
+			start := f.Now()
+			f.ExpectNever(ctx, v, func(ctx context.Context) (string, error) {
+				at, ok, err := state(f, a.Name, "ALARM")(ctx)
+				if ok && !at.Before(start) {
+					return "ALARM at " + at.Format(time.RFC3339), err
+				}
+				return "", err
+			}, start.Add(watch))
+			v.Observed = "no ALARM"
+		})
+	})
 }
 
 func latencyAlarm(f *framework.Framework, a spec.Alarm) {
@@ -61,19 +131,16 @@ func latencyAlarm(f *framework.Framework, a spec.Alarm) {
 	}
 	period, n := a.Period.D(), a.EvaluationPeriods
 	var fault *chaos.Fault
-	var injected time.Time
+	var injected, alarmed time.Time
 	ginkgo.Describe(a.Name+" under injected latency", ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		var api spec.Service
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
 			f.Requires(profile.CloudWatch, profile.LoadBalancer)
-			for _, s := range f.Target.Spec.Services {
-				if s.ID == apiService {
-					api = s
-				}
-			}
+			api = apiOf(f)
 		})
 		f.It(verdict("alarm-on-latency", fmt.Sprintf("ALARM after %d breaching %s periods of %s p90 above %v s", n, period, latencyMetric, a.Threshold)),
 			func(ctx ginkgo.SpecContext, v *framework.Verdict) {
+				exists(ctx, f, v, a.Name)
 				url := f.Target.Endpoints.LoadBalancers[f.Target.Regions.Primary] + apiPath
 				rate := float64(api.ScalableTarget.MinCapacity) * api.Allocation.VCPU * f.Target.Spec.Experiments.Load.RequestsPerVCPU * apiShare
 				l, err := f.StartLoad(load.Target{Service: api.ID, URL: url}, rate, 2*time.Hour)
@@ -90,12 +157,13 @@ func latencyAlarm(f *framework.Framework, a spec.Alarm) {
 				// periods after the latency began.
 				w := framework.Window{Earliest: injected.Add(time.Duration(n-1) * period), Latest: injected.Add(time.Duration(n)*period + evaluation)}
 				at := f.ExpectWithin(ctx, v, a.Name+" in ALARM", state(f, a.Name, "ALARM"), w)
+				alarmed = at
 				v.Observed = fmt.Sprintf("ALARM %s after %s was injected", at.Sub(injected).Round(time.Second), add)
 			})
 		f.It(verdict("ok-after-revert", fmt.Sprintf("OK within one %s period of the latency being removed", period)),
 			func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-				if fault == nil {
-					ginkgo.Skip("no latency was injected: see " + Name + "." + a.Name + ".alarm-on-latency")
+				if fault == nil || alarmed.IsZero() {
+					ginkgo.Skip("no ALARM to clear: see " + Name + "." + a.Name + ".alarm-on-latency")
 				}
 				if err := fault.Revert(ctx); err != nil {
 					f.Errorf(v, "reverting the latency: %v", err)

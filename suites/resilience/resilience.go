@@ -47,6 +47,9 @@ const stopLimit = time.Hour + 2*time.Minute
 // the requests still in flight at its end.
 const windowClose = 90 * time.Second
 
+// warmup is how long the load runs before tasks are stopped.
+const warmup = 2 * time.Minute
+
 // Declare declares one experiment per task loss of the spec and the
 // steady-load experiment.
 func Declare(f *framework.Framework) {
@@ -126,8 +129,14 @@ func (st *stop) replaced(ctx ginkgo.SpecContext, v *framework.Verdict, r spec.Re
 	if st.count, err = inj.ToStop(st.desired); err != nil {
 		f.Errorf(v, "%v", err)
 	}
-	f.Inject(ctx, v, inj)
+	// Whole minutes of load before the stop, so the windows it is judged
+	// by hold the loss and not the load's own start.
+	if err := f.Sleep(ctx, warmup); err != nil {
+		return
+	}
+	// Before the call: ECS may launch a replacement before StopTask returns.
 	st.stopped = f.Now()
+	f.Inject(ctx, v, inj)
 	within := r.SchedulerReaction.D() + f.Target.Spec.Experiments.TaskStartup.Within.D()
 	replaced := func(ctx context.Context) (time.Time, bool, error) {
 		tasks, err := st.svc.Tasks(ctx)
