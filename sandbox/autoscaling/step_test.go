@@ -189,3 +189,48 @@ func TestStepAdjustmentTypes(t *testing.T) {
 		})
 	}
 }
+
+// An alarm action runs the target's policies at once; Tick does not run
+// them again in the action's minute,
+// and re-invokes them the next minute while the alarm stays in ALARM. An
+// unknown policy ARN is ObjectNotFound.
+func TestInvokePolicy(t *testing.T) {
+	cases := []struct {
+		name     string
+		cooldown int32
+		// want: after the action, after a Tick in its minute, after the
+		// next minute's Tick.
+		want [3]int
+	}{
+		{"no cooldown: the next minute adds 2 more", 0, [3]int{6, 6, 8}},
+		{"inside the cooldown the next minute computes from the same base", 300, [3]int{6, 6, 6}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, map[string]int{api: 4})
+			h.register(api, 1, 20)
+			h.stepPolicy(api, "out", StepScalingPolicyConfiguration{
+				AdjustmentType: ChangeInCapacity, Cooldown: i32(c.cooldown),
+				StepAdjustments: []StepAdjustment{{MetricIntervalLowerBound: f64(0), ScalingAdjustment: 2}},
+			}, "high", 1000, GreaterThanThreshold)
+			// The action runs first in its minute, as when the minute's
+			// evaluation moves the alarm.
+			h.cw.setState(t, "high", StateAlarm, 1500)
+			alarm, _ := h.cw.get("high")
+			if err := h.e.InvokePolicy(alarm.AlarmActions[0]); err != nil {
+				t.Fatal(err)
+			}
+			got := [3]int{h.cap.get(api)}
+			h.e.Tick(monday)
+			got[1] = h.cap.get(api)
+			h.clock.set(monday.Add(time.Minute))
+			h.e.Tick(monday.Add(time.Minute))
+			got[2] = h.cap.get(api)
+			if got != c.want {
+				t.Errorf("desired counts %v, want %v", got, c.want)
+			}
+		})
+	}
+	h := newHarness(t, map[string]int{api: 4})
+	apiError(t, h.e.InvokePolicy("arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:x:resource/ecs/service/c/s:policyName/gone"), ErrCodeObjectNotFound)
+}

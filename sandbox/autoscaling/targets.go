@@ -18,6 +18,9 @@ type target struct {
 	uuid      string
 	policies  map[string]*policy
 	scheduled map[string]*scheduledAction
+	// invoked is the minute an alarm action last ran the target's
+	// policies (InvokePolicy), which Tick does not run again.
+	invoked time.Time
 }
 
 func (t *target) describe() ScalableTarget {

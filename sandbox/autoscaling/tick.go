@@ -16,9 +16,13 @@ import (
 //
 //  1. runs the scheduled actions that fell due since the previous Tick
 //     (see runScheduledLocked), then
-//  2. executes every scaling policy whose alarm is in ALARM. AWS invokes a
-//     policy again every minute while its alarm stays in ALARM, so each
-//     Tick is one invocation; cooldowns, not the alarm's state change,
+//  2. executes every scaling policy whose alarm is in ALARM, unless an
+//     alarm action already ran the target's policies this minute
+//     (InvokePolicy). "An alarm invokes an Auto Scaling action once each
+//     minute when the alarm remains in a new state, regardless of the
+//     configured time period"
+//     (repost.aws/knowledge-center/autoscaling-policy-cloudwatch-alarm), so
+//     each Tick is one invocation; cooldowns, not the alarm's state change,
 //     space the activities out.
 //
 // A Tick for a minute already processed does nothing, so a late or doubled
@@ -43,8 +47,35 @@ func (e *Engine) Tick(now time.Time) {
 	for _, id := range slices.Sorted(maps.Keys(e.targets)) {
 		t := e.targets[id]
 		e.runScheduledLocked(t, first, minute, now)
-		e.runPoliciesLocked(t, now)
+		if !t.invoked.Equal(minute) {
+			e.runPoliciesLocked(t, now)
+		}
 	}
+}
+
+// InvokePolicy executes the scaling policy with this ARN now, as an alarm
+// action does when the alarm changes state ("When the updated state
+// differs from the previous value, the action configured for the
+// appropriate state is invoked", API_SetAlarmState). The target's policies
+// are weighed together with their alarms as they stand, exactly as in a
+// Tick, so a state SetAlarmState forced is what they act on until the next
+// evaluation, with the datapoints its StateReasonData gives. An unknown
+// ARN is an ObjectNotFoundException, which the alarm records as a failed
+// action.
+func (e *Engine) InvokePolicy(arn string) error {
+	now := e.clock.Now()
+	e.mu.Lock()
+	defer e.unlock()
+	for _, t := range e.targets {
+		for _, p := range t.policies {
+			if p.PolicyARN == arn {
+				e.runPoliciesLocked(t, now)
+				t.invoked = now.Truncate(time.Minute)
+				return nil
+			}
+		}
+	}
+	return newError(ErrCodeObjectNotFound, "No scaling policy found for policy ARN %s", arn)
 }
 
 // decision is a policy's wish to move capacity to capacity, triggered by

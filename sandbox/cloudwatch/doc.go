@@ -16,11 +16,10 @@
 // User code publishes with PutMetricData, which refuses the reserved "AWS/"
 // namespaces as CloudWatch does; the sandbox's imitations of AWS services
 // publish with PutServiceMetricData. A background loop calls Evaluate every
-// platform minute. Application Auto Scaling subscribes with OnTransition,
-// re-invokes the actions of alarms still in ALARM (AlarmsInState, every
-// AutoScalingReinvokeInterval) and sizes proportional changes with
-// LatestAlarmDatapoint; whoever executes an action reports the outcome with
-// RecordAction.
+// platform minute. Alarm actions are executed outside the engine
+// (scalingalarms.Act subscribes with OnTransition): whoever executes one
+// reports the outcome with RecordAction, as an Action history item, and
+// Notification gives the message an SNS action publishes.
 //
 // # Semantics chosen where AWS is silent
 //

@@ -2,7 +2,6 @@ package cloudwatch
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -352,109 +351,5 @@ func TestLowSampleCountDoesNotHideMissingData(t *testing.T) {
 	e.Evaluate(t0.Add(time.Hour))
 	if got := stateOf(t, e, "a").StateValue; got != StateInsufficientData {
 		t.Fatalf("state without any data = %s, want INSUFFICIENT_DATA", got)
-	}
-}
-
-func TestLatestAlarmDatapointAndAlarmsInState(t *testing.T) {
-	e, c := newEngine(t)
-	mustAlarm(t, e, alarmInput("high"))
-	other := alarmInput("other")
-	other.MetricName = "Other"
-	mustAlarm(t, e, other)
-	evaluateMinutes(t, e, c, "high", []*float64{f64(60), f64(70), f64(90), nil})
-
-	dp, ok, err := e.LatestAlarmDatapoint("high", t0.Add(4*time.Minute))
-	if err != nil || !ok || dp.Value != 90 || !dp.Timestamp.Equal(t0.Add(2*time.Minute)) || dp.SampleCount != 1 {
-		t.Fatalf("LatestAlarmDatapoint = %+v, %v, %v; want 90 from the newest period with data", dp, ok, err)
-	}
-	dps, err := e.AlarmDatapoints("high", t0.Add(4*time.Minute))
-	var values []float64
-	for _, dp := range dps {
-		values = append(values, dp.Value)
-	}
-	if err != nil || !slices.Equal(values, []float64{90, 70, 60}) {
-		t.Fatalf("AlarmDatapoints = %v, %v; want the three newest, newest first", values, err)
-	}
-	if _, ok, err := e.LatestAlarmDatapoint("other", t0.Add(4*time.Minute)); ok || err != nil {
-		t.Fatalf("LatestAlarmDatapoint without data = %v, %v", ok, err)
-	}
-	if _, _, err := e.LatestAlarmDatapoint("nope", t0); codeOf(err) != ErrCodeResourceNotFound {
-		t.Fatalf("LatestAlarmDatapoint(nope) = %v", err)
-	}
-
-	inAlarm := e.AlarmsInState(StateAlarm)
-	if len(inAlarm) != 1 || inAlarm[0].AlarmName != "high" || !inAlarm[0].StateTransitionedTimestamp.Equal(t0.Add(3*time.Minute)) ||
-		!slices.Equal(inAlarm[0].Actions, alarmInput("").AlarmActions) {
-		t.Fatalf("AlarmsInState(ALARM) = %+v", inAlarm)
-	}
-	if err := e.DisableAlarmActions([]string{"high"}); err != nil {
-		t.Fatal(err)
-	}
-	if got := e.AlarmsInState(StateAlarm); len(got) != 1 || got[0].Actions != nil {
-		t.Fatalf("AlarmsInState with actions disabled = %+v, want no actions", got)
-	}
-	if got := e.AlarmsInState(StateInsufficientData); len(got) != 1 || got[0].AlarmName != "other" {
-		t.Fatalf("AlarmsInState(INSUFFICIENT_DATA) = %+v", got)
-	}
-}
-
-func TestTransitionsReachSubscribersInOrder(t *testing.T) {
-	e, c := newEngine(t)
-	mustAlarm(t, e, alarmInput("a"))
-	var got []string
-	cancel := e.OnTransition(func(tr Transition) {
-		got = append(got, string(tr.OldState)+">"+string(tr.NewState))
-		// A subscriber may call back into the engine: here, as an action
-		// executor would, it records the outcome of each action.
-		for _, action := range tr.Actions {
-			e.RecordAction(tr.AlarmName, action, tr.Timestamp, nil)
-		}
-		if _, err := e.DescribeAlarms(DescribeAlarmsInput{}); err != nil {
-			t.Error(err)
-		}
-	})
-	var second []Transition
-	e.OnTransition(func(tr Transition) { second = append(second, tr) })
-
-	evaluateMinutes(t, e, c, "a", []*float64{f64(60), f64(70), f64(80), f64(10)})
-	c.Set(t0.Add(4*time.Minute + 30*time.Second))
-	if err := e.SetAlarmState(SetAlarmStateInput{AlarmName: "a", StateValue: StateAlarm, StateReason: "drill"}); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"INSUFFICIENT_DATA>ALARM", "ALARM>OK", "OK>ALARM"}
-	if !slices.Equal(got, want) || len(second) != 3 {
-		t.Fatalf("transitions = %v (and %d to the second subscriber), want %v to both", got, len(second), want)
-	}
-	if second[1].NewState != StateOK || !slices.Equal(second[1].Actions, alarmInput("").OKActions) || second[2].StateReason != "drill" {
-		t.Fatalf("transition details = %+v", second)
-	}
-
-	cancel()
-	e.Evaluate(t0.Add(5 * time.Minute))
-	if len(got) != 3 || len(second) != 4 {
-		t.Fatalf("after cancel: %d and %d transitions, want 3 and 4", len(got), len(second))
-	}
-
-	h, err := e.DescribeAlarmHistory(DescribeAlarmHistoryInput{AlarmName: "a", HistoryItemType: HistoryAction, ScanBy: TimestampAscending})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var summaries []string
-	for _, it := range h.AlarmHistoryItems {
-		summaries = append(summaries, it.HistorySummary)
-	}
-	wantSummaries := []string{
-		"Successfully executed action arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:p1",
-		"Successfully executed action arn:aws:sns:us-east-1:123456789012:ok",
-		"Successfully executed action arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:p1",
-	}
-	if !slices.Equal(summaries, wantSummaries) {
-		t.Fatalf("action history = %q, want %q", summaries, wantSummaries)
-	}
-	e.RecordAction("a", "arn:aws:sns:us-east-1:123456789012:gone", t0.Add(6*time.Minute), errors.New("topic not found"))
-	h, _ = e.DescribeAlarmHistory(DescribeAlarmHistoryInput{AlarmName: "a", HistoryItemType: HistoryAction, MaxRecords: 1})
-	if it := h.AlarmHistoryItems[0]; it.HistorySummary != "Failed to execute action arn:aws:sns:us-east-1:123456789012:gone" ||
-		!strings.Contains(it.HistoryData, `"actionState":"Failed"`) {
-		t.Fatalf("failed action item = %+v", it)
 	}
 }

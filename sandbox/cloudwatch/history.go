@@ -168,16 +168,20 @@ type stateUpdateJSON struct {
 
 // RecordAction records the outcome of executing an alarm action as an
 // Action history item; the engine itself executes nothing, so whoever acts
-// on a Transition (or on AlarmsInState) reports back here. A nil err is
-// success. The summary follows AWS ("Successfully executed action <arn>",
-// "Failed to execute action <arn>"); the shape of the data is the
-// sandbox's: actionState, notificationResource, stateUpdateTimestamp and,
-// on failure, error.
-func (e *Engine) RecordAction(alarmName, action string, at time.Time, err error) {
+// on a Transition reports back here. A nil err is success. published is
+// the message delivered, for a notification (see Notification), or empty.
+// The summary is AWS's ("Successfully executed action <arn>", "Failed to
+// execute action <arn>"), and so are the data's actionState,
+// notificationResource, stateUpdateTimestamp and publishedMessage; error
+// carries a failure's reason.
+func (e *Engine) RecordAction(alarmName, action string, at time.Time, published string, err error) {
 	data := map[string]string{
 		"actionState":          "Succeeded",
 		"notificationResource": action,
 		"stateUpdateTimestamp": formatJSONTime(at),
+	}
+	if published != "" {
+		data["publishedMessage"] = published
 	}
 	summary := "Successfully executed action " + action
 	if err != nil {
@@ -194,6 +198,94 @@ func (e *Engine) RecordAction(alarmName, action string, at time.Time, err error)
 		HistorySummary:  summary,
 		HistoryData:     mustJSON(data),
 	})
+}
+
+// notificationJSON is the message an alarm publishes to an SNS topic, in
+// the shape of AWS's alarm notifications (AlarmThatSendsEmail.html,
+// "Alarm events and Amazon SNS notifications"); Region is the region's
+// code where AWS writes its long name.
+type notificationJSON struct {
+	AlarmName                          string      `json:"AlarmName"`
+	AlarmDescription                   *string     `json:"AlarmDescription"`
+	AWSAccountID                       string      `json:"AWSAccountId"`
+	AlarmConfigurationUpdatedTimestamp string      `json:"AlarmConfigurationUpdatedTimestamp"`
+	NewStateValue                      StateValue  `json:"NewStateValue"`
+	NewStateReason                     string      `json:"NewStateReason"`
+	StateChangeTime                    string      `json:"StateChangeTime"`
+	Region                             string      `json:"Region"`
+	AlarmArn                           string      `json:"AlarmArn"`
+	OldStateValue                      StateValue  `json:"OldStateValue"`
+	OKActions                          []string    `json:"OKActions"`
+	AlarmActions                       []string    `json:"AlarmActions"`
+	InsufficientDataActions            []string    `json:"InsufficientDataActions"`
+	Trigger                            triggerJSON `json:"Trigger"`
+}
+
+type triggerJSON struct {
+	MetricName         string          `json:"MetricName"`
+	Namespace          string          `json:"Namespace"`
+	StatisticType      string          `json:"StatisticType"`
+	Statistic          string          `json:"Statistic,omitempty"`
+	ExtendedStatistic  string          `json:"ExtendedStatistic,omitempty"`
+	Unit               *string         `json:"Unit"`
+	Dimensions         []dimensionJSON `json:"Dimensions"`
+	Period             int32           `json:"Period"`
+	EvaluationPeriods  int32           `json:"EvaluationPeriods"`
+	DatapointsToAlarm  int32           `json:"DatapointsToAlarm,omitempty"`
+	ComparisonOperator string          `json:"ComparisonOperator"`
+	Threshold          float64         `json:"Threshold"`
+	TreatMissingData   string          `json:"TreatMissingData"`
+}
+
+// Notification is the message an alarm's SNS action publishes for a
+// transition, as JSON; the alarm must still exist.
+func (e *Engine) Notification(t Transition) (string, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	a := e.alarms[t.AlarmName]
+	if a == nil {
+		return "", newError(ErrCodeResourceNotFound, "Alarm %s not found", t.AlarmName)
+	}
+	n := notificationJSON{
+		AlarmName:                          a.AlarmName,
+		AWSAccountID:                       e.accountID,
+		AlarmConfigurationUpdatedTimestamp: formatJSONTime(a.AlarmConfigurationUpdatedTimestamp),
+		NewStateValue:                      t.NewState,
+		NewStateReason:                     t.StateReason,
+		StateChangeTime:                    formatJSONTime(t.Timestamp),
+		Region:                             e.region,
+		AlarmArn:                           a.AlarmArn,
+		OldStateValue:                      t.OldState,
+		OKActions:                          nonNil(a.OKActions),
+		AlarmActions:                       nonNil(a.AlarmActions),
+		InsufficientDataActions:            nonNil(a.InsufficientDataActions),
+		Trigger: triggerJSON{
+			MetricName:         a.MetricName,
+			Namespace:          a.Namespace,
+			StatisticType:      "Statistic",
+			Statistic:          strings.ToUpper(string(a.Statistic)),
+			Period:             a.Period,
+			EvaluationPeriods:  a.EvaluationPeriods,
+			DatapointsToAlarm:  a.DatapointsToAlarm,
+			ComparisonOperator: string(a.ComparisonOperator),
+			Threshold:          a.Threshold,
+			TreatMissingData:   cmp.Or(a.TreatMissingData, TreatMissingMissing),
+			Dimensions:         []dimensionJSON{},
+		},
+	}
+	if a.AlarmDescription != "" {
+		n.AlarmDescription = &a.AlarmDescription
+	}
+	if a.ExtendedStatistic != "" {
+		n.Trigger.StatisticType, n.Trigger.Statistic, n.Trigger.ExtendedStatistic = "ExtendedStatistic", "", a.ExtendedStatistic
+	}
+	if a.Unit != "" {
+		n.Trigger.Unit = new(string(a.Unit))
+	}
+	for _, d := range a.Dimensions {
+		n.Trigger.Dimensions = append(n.Trigger.Dimensions, dimensionJSON{Value: d.Value, Name: d.Name})
+	}
+	return mustJSON(n), nil
 }
 
 // DescribeAlarmHistoryInput filters DescribeAlarmHistory; every field is

@@ -36,6 +36,9 @@ type Sandbox struct {
 	// LinkDelay is a standing delay, in platform time, on the link
 	// between the regions.
 	LinkDelay time.Duration
+	// NoDraining lists the service ids deployed without connection
+	// draining (ecs.Config.NoDraining).
+	NoDraining []string
 }
 
 // New builds the configuration for a compliant sandbox.

@@ -75,6 +75,14 @@ func serviceKnobs(i int, svc *spec.Service) []Knob {
 			apply: func(s *Sandbox, v string) error {
 				return setInt(v, 1, &s.Platform.Services[i].ScalableTarget.MaxCapacity)
 			}},
+		{Key: id + ".draining", Row: fmt.Sprintf("Scaling Approach: %s behind the Application Load Balancer (connection draining when a task stops, AWS's behaviour, not a runbook number)", svc.Component), Want: "absent",
+			apply: func(s *Sandbox, v string) error {
+				if v != "absent" {
+					return fmt.Errorf("want absent, got %q", v)
+				}
+				s.NoDraining = append(s.NoDraining, id)
+				return nil
+			}},
 		{Key: id + ".taskStartDelay", Row: "Common Scaling Issues: Scaling Lag (task start-up time, not a runbook number)", Want: "a duration such as 90s",
 			apply: func(s *Sandbox, v string) error {
 				d, err := spec.ParseDuration(v)

@@ -60,7 +60,8 @@ func serve(t *testing.T, region string) clients {
 		t.Fatal(err)
 	}
 	cw := cwengine.New(clk, cwengine.WithRegion("us-east-1"))
-	scaling := autoscaling.New(desiredCounts{resource: 2}, scalingalarms.New(cw, clk), clk, autoscaling.WithRegion("us-east-1"))
+	scaling := autoscaling.New(desiredCounts{resource: 2}, scalingalarms.New(cw), clk, autoscaling.WithRegion("us-east-1"))
+	t.Cleanup(scalingalarms.Act(cw, scaling, slog.New(slog.DiscardHandler)))
 	h, err := endpoint.New(map[string]endpoint.Region{"us-east-1": {CloudWatch: cw, AutoScaling: scaling}}, endpoint.Global{}, "us-east-1", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

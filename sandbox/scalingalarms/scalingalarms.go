@@ -1,26 +1,28 @@
-// Package scalingalarms lets the sandbox's Application Auto Scaling create,
-// read and delete its alarms in the sandbox's CloudWatch, as AWS's does in
-// CloudWatch: the one place the two engines meet.
+// Package scalingalarms is where the sandbox's Application Auto Scaling and
+// CloudWatch meet, as AWS's do: Application Auto Scaling creates, reads and
+// deletes its alarms in CloudWatch (New), and CloudWatch invokes the
+// actions of its alarms on every state transition (Act).
 package scalingalarms
 
 import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
-	"github.com/gameday-sre/gameday/clock"
 	"github.com/gameday-sre/gameday/sandbox/autoscaling"
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 )
 
-// New returns cw as Application Auto Scaling sees it; c dates the
-// datapoints it reads.
-func New(cw *cloudwatch.Engine, c clock.Clock) autoscaling.Alarms {
-	return scalingAlarms{cw: cw, clock: c}
+// New returns cw as Application Auto Scaling sees it.
+func New(cw *cloudwatch.Engine) autoscaling.Alarms {
+	return scalingAlarms{cw: cw}
 }
 
 type scalingAlarms struct {
-	cw    *cloudwatch.Engine
-	clock clock.Clock
+	cw *cloudwatch.Engine
 }
 
 func (s scalingAlarms) PutMetricAlarm(a autoscaling.MetricAlarm) error {
@@ -54,6 +56,12 @@ func (s scalingAlarms) RemoveAlarmAction(arn string) error {
 	return nil
 }
 
+// AlarmsWithAction reads each alarm's datapoints from its StateReasonData,
+// whether an evaluation wrote it or SetAlarmState did: "for EC2 Auto
+// Scaling or application Auto Scaling alarm actions, the Auto Scaling
+// policy uses the information in this field to take the correct action"
+// (API_SetAlarmState). A forced state without recentDatapoints gives a
+// policy nothing to size a change with, and it does nothing.
 func (s scalingAlarms) AlarmsWithAction(arn string) ([]autoscaling.AlarmStatus, error) {
 	var out []autoscaling.AlarmStatus
 	in := cloudwatch.DescribeAlarmsInput{ActionPrefix: arn, MaxRecords: 100}
@@ -66,19 +74,68 @@ func (s scalingAlarms) AlarmsWithAction(arn string) ([]autoscaling.AlarmStatus, 
 			if !a.ActionsEnabled || !slices.Contains(a.AlarmActions, arn) {
 				continue
 			}
-			points, err := s.cw.AlarmDatapoints(a.AlarmName, s.clock.Now())
-			if err != nil {
-				return nil, err
-			}
-			values := make([]float64, len(points))
-			for i, p := range points {
-				values[i] = p.Value
-			}
-			out = append(out, autoscaling.AlarmStatus{AlarmName: a.AlarmName, StateValue: autoscaling.AlarmState(a.StateValue), Threshold: a.Threshold, Datapoints: values})
+			out = append(out, autoscaling.AlarmStatus{AlarmName: a.AlarmName, StateValue: autoscaling.AlarmState(a.StateValue), Threshold: a.Threshold,
+				Datapoints: recentDatapoints(a.StateReasonData)})
 		}
 		if page.NextToken == "" {
 			return out, nil
 		}
 		in.NextToken = page.NextToken
 	}
+}
+
+// recentDatapoints reads stateReasonData's recentDatapoints, which are
+// oldest first, newest first; none if there are none.
+func recentDatapoints(reasonData string) []float64 {
+	var data struct {
+		RecentDatapoints []float64 `json:"recentDatapoints"`
+	}
+	if json.Unmarshal([]byte(reasonData), &data) != nil {
+		return nil
+	}
+	slices.Reverse(data.RecentDatapoints)
+	return data.RecentDatapoints
+}
+
+// Act makes cw's alarms invoke their actions on every state transition,
+// from evaluation and from SetAlarmState alike, and records each outcome
+// as an Action history item, readable with DescribeAlarmHistory
+// (HistoryItemType Action):
+//
+//   - an Application Auto Scaling policy ARN executes that policy
+//     (autoscaling.Engine.InvokePolicy); Application Auto Scaling itself
+//     re-invokes it every minute while the alarm stays in ALARM;
+//   - an SNS topic ARN publishes the alarm's notification: the sandbox
+//     has no SNS, so the history item, whose publishedMessage is the
+//     notification AWS would send, is the delivery the harness reads;
+//   - any other action fails: the sandbox serves nothing else an alarm
+//     can act on.
+//
+// The returned function stops it.
+func Act(cw *cloudwatch.Engine, aas *autoscaling.Engine, log *slog.Logger) (cancel func()) {
+	return cw.OnTransition(func(t cloudwatch.Transition) {
+		for _, action := range t.Actions {
+			published, err := execute(cw, aas, t, action)
+			if err != nil {
+				log.Warn("alarm action failed", "alarm", t.AlarmName, "action", action, "err", err)
+			}
+			cw.RecordAction(t.AlarmName, action, t.Timestamp, published, err)
+		}
+	})
+}
+
+func execute(cw *cloudwatch.Engine, aas *autoscaling.Engine, t cloudwatch.Transition, action string) (published string, err error) {
+	// arn:partition:service:region:account:resource
+	parts := strings.SplitN(action, ":", 6)
+	service := ""
+	if len(parts) == 6 {
+		service = parts[2]
+	}
+	switch {
+	case service == "autoscaling" && strings.HasPrefix(parts[5], "scalingPolicy:"):
+		return "", aas.InvokePolicy(action)
+	case service == "sns":
+		return cw.Notification(t)
+	}
+	return "", fmt.Errorf("the sandbox does not execute %s actions", service)
 }

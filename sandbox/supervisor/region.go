@@ -3,6 +3,7 @@ package supervisor
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -31,6 +32,8 @@ type region struct {
 	balancer *lb.LoadBalancer
 	ecs      *ecs.ControlPlane
 	scaling  *autoscaling.Engine
+	// stopActions stops the alarms' actions (scalingalarms.Act).
+	stopActions func()
 }
 
 // queuePath is where the control endpoint serves the region's AI queue.
@@ -53,7 +56,11 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 	}
 	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr, HTTPSAddr: addr, TLS: tlsCfg}
 	for _, svc := range p.Services {
-		lbCfg.TargetGroups = append(lbCfg.TargetGroups, lb.TargetGroupConfig{Name: svc.TargetGroup})
+		// The runbook sets no deregistration delay, so the target groups
+		// have AWS's default, 300 s (lb.DefaultDeregistrationDelay). It is
+		// an upper bound: a draining target leaves as soon as its
+		// in-flight requests have finished.
+		lbCfg.TargetGroups = append(lbCfg.TargetGroups, lb.TargetGroupConfig{Name: svc.TargetGroup, DeregistrationDelay: lb.DefaultDeregistrationDelay})
 		switch svc.ID {
 		case "api":
 			lbCfg.Rules = append(lbCfg.Rules, lb.Rule{PathPattern: "/v1/*", TargetGroup: svc.TargetGroup})
@@ -66,8 +73,12 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 	}
 
 	delays := map[string]time.Duration{}
+	var undrained []string
 	for _, svc := range p.Services {
 		delays[svc.ECSService] = s.cfg.TaskStartDelay[svc.ID]
+		if slices.Contains(s.cfg.NoDraining, svc.ID) {
+			undrained = append(undrained, svc.ECSService)
+		}
 	}
 	r.ecs, err = ecs.New(ecs.Config{
 		ClusterName:        p.Cluster,
@@ -75,6 +86,7 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 		Command:            s.taskCommand(o.TaskCommand, name),
 		ServiceStartDelays: delays,
 		TargetGroups:       r.balancer,
+		NoDraining:         undrained,
 		Metrics:            sink,
 		Processes:          o.Dir,
 		Logger:             r.log,
@@ -83,10 +95,11 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 	if err != nil {
 		return r, fmt.Errorf("%s ECS: %w", name, err)
 	}
-	r.scaling = autoscaling.New(r.ecs, scalingalarms.New(r.cw, s.clock), s.clock,
+	r.scaling = autoscaling.New(r.ecs, scalingalarms.New(r.cw), s.clock,
 		autoscaling.WithRegion(name),
 		autoscaling.WithDeployments(r.ecs),
 		autoscaling.OnFailedActivity(r.publishFailedActivity))
+	r.stopActions = scalingalarms.Act(r.cw, r.scaling, r.log)
 	return r, nil
 }
 
@@ -95,6 +108,9 @@ func (r *region) engines() endpoint.Region {
 }
 
 func (r *region) close() {
+	if r.stopActions != nil {
+		r.stopActions()
+	}
 	if r.ecs != nil {
 		r.ecs.Close()
 	}
@@ -104,7 +120,9 @@ func (r *region) close() {
 }
 
 // tick is CloudWatch's and Application Auto Scaling's minute: alarms are
-// evaluated, then the policies they invoke run.
+// evaluated, their transitions invoke their actions (scalingalarms.Act),
+// then Application Auto Scaling re-invokes the policies of alarms still in
+// ALARM.
 func (r *region) tick(p *spec.Platform, now time.Time) {
 	r.publishQueueDepth(p, now)
 	r.cw.Evaluate(now)
