@@ -39,6 +39,9 @@ type Sandbox struct {
 	// NoDraining lists the service ids deployed without connection
 	// draining (ecs.Config.NoDraining).
 	NoDraining []string
+	// StepScaling lists the service ids given a step scaling policy pair
+	// from their trigger row (see StepScalable).
+	StepScaling []string
 }
 
 // New builds the configuration for a compliant sandbox.

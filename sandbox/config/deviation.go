@@ -93,6 +93,18 @@ func serviceKnobs(i int, svc *spec.Service) []Knob {
 			}},
 	}
 	if len(svc.Policies) == 0 {
+		if StepScalable(svc) {
+			tr := svc.Triggers
+			knobs = append(knobs, Knob{Key: id + ".policy", Row: fmt.Sprintf("%s: %s scale out above %g, scale in below %g, cooldown %s (no policy deploys it)", tr.Source, svc.Component, *tr.ScaleOut.Above, *tr.ScaleIn.Below, tr.Cooldown),
+				Want: "step",
+				apply: func(s *Sandbox, v string) error {
+					if v != "step" {
+						return fmt.Errorf("want step, got %q", v)
+					}
+					s.StepScaling = append(s.StepScaling, id)
+					return nil
+				}})
+		}
 		return knobs
 	}
 	pol := svc.Policies[0]
@@ -118,6 +130,20 @@ func serviceKnobs(i int, svc *spec.Service) []Knob {
 				return nil
 			}},
 	)
+}
+
+// TriggerRequestCountPerTarget is the trigger table's name for the
+// metric AWS publishes as AWS/ApplicationELB RequestCountPerTarget.
+const TriggerRequestCountPerTarget = "Request Count/Target"
+
+// StepScalable tells whether the sandbox can deploy a step scaling policy
+// pair from a service's trigger row (the deviation SERVICE.policy=step):
+// the service has no policy, and its row scales on requests per target
+// with both thresholds.
+func StepScalable(svc *spec.Service) bool {
+	tr := svc.Triggers
+	return len(svc.Policies) == 0 && tr.Metric == TriggerRequestCountPerTarget &&
+		tr.ScaleOut.Above != nil && tr.ScaleIn != nil && tr.ScaleIn.Below != nil
 }
 
 func alarmKnobs(p *spec.Platform, i int) []Knob {

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,8 @@ func TestDeviationsChangeTheConfiguration(t *testing.T) {
 		{"frontend.targetValue=50", func(s *config.Sandbox) bool { return s.Platform.Services[0].Policies[0].TargetValue == 50 }},
 		{"ai.policy=absent", func(s *config.Sandbox) bool { return len(s.Platform.Services[2].Policies) == 0 }},
 		{"frontend.taskStartDelay=8m", func(s *config.Sandbox) bool { return s.TaskStartDelay["frontend"] == 8*time.Minute }},
+		{"api.draining=absent", func(s *config.Sandbox) bool { return slices.Equal(s.NoDraining, []string{"api"}) }},
+		{"api.policy=step", func(s *config.Sandbox) bool { return slices.Equal(s.StepScaling, []string{"api"}) }},
 		{"alarm.APILatencyHigh.evaluationPeriods=1", func(s *config.Sandbox) bool { return s.Platform.Alarms[1].EvaluationPeriods == 1 }},
 		{"alarm.APILatencyHigh.statistic=Average", func(s *config.Sandbox) bool {
 			return s.Platform.Alarms[1].Statistic == "Average" && s.Platform.Alarms[1].ExtendedStatistic == ""
@@ -98,6 +101,9 @@ func TestBadDeviationsAreRefused(t *testing.T) {
 		{"route53.failureThreshold=0", "want a whole number >= 1"},
 		{"healthcheck.primary.requestInterval=20s", "10s or 30s"},
 		{"failover.Secondary.healthCheck=absent", "unknown deviation"},
+		{"api.policy=absent", "want step"},
+		{"frontend.policy=step", "want absent"},
+		{"ai.draining=off", "want absent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dev, func(t *testing.T) {

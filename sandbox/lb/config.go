@@ -69,6 +69,16 @@ type Config struct {
 	// IdleTimeout bounds, in real time, how long a target may take to send
 	// its response headers; default DefaultIdleTimeout.
 	IdleTimeout time.Duration
+	// RequestWeight is how many requests of the modelled platform each
+	// request stands for in the request counts published per platform
+	// minute (RequestCount, RequestCountPerTarget, the 5XX counts);
+	// default 1. Requests arrive at real rates, which the tasks' capacity
+	// model also counts per real second, but a platform minute lasts
+	// 60/scale real seconds: weighting by the clock's scale makes a count
+	// per platform minute the one a platform serving the same rate for a
+	// whole minute would publish, so that a runbook threshold in requests
+	// per target per minute keeps its ratio to a task's capacity.
+	RequestWeight float64
 }
 
 // TargetGroupConfig is one target group.
@@ -120,6 +130,9 @@ func (c *Config) setDefaults() {
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
 	}
+	if c.RequestWeight == 0 {
+		c.RequestWeight = 1
+	}
 	for i := range c.TargetGroups {
 		g := &c.TargetGroups[i]
 		if g.ID == "" {
@@ -162,6 +175,9 @@ func (c *Config) validate() error {
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("load balancer %s: idle timeout %s is negative", c.Name, c.IdleTimeout)
+	}
+	if !(c.RequestWeight > 0) {
+		return fmt.Errorf("load balancer %s: request weight %v: want a number above 0", c.Name, c.RequestWeight)
 	}
 	seen := map[string]bool{}
 	for _, g := range c.TargetGroups {

@@ -68,4 +68,8 @@
 //   - RequestCountPerTarget divides a group's RequestCount by the number of
 //     its registered targets (draining ones excluded) at the end of the
 //     minute. AWS does not publish its divisor.
+//   - Request counts are weighted by Config.RequestWeight, the clock's
+//     scale in the sandbox: requests come at real rates and a task's
+//     capacity is per real second, so a platform minute of 60/scale real
+//     seconds counts as a minute of the modelled platform at that rate.
 package lb

@@ -167,7 +167,7 @@ func (g *group) publishMinute(m *minute, registered int) {
 	}
 	l.publishCount("RequestCount", both(), m.start, m.requests)
 	if registered > 0 {
-		perTarget := []float64{float64(m.requests) / float64(registered)}
+		perTarget := []float64{float64(m.requests) * l.cfg.RequestWeight / float64(registered)}
 		l.sink.Publish(Namespace, "RequestCountPerTarget", []Dimension{{"TargetGroup", g.dimension}}, m.start, perTarget, UnitCount)
 		l.sink.Publish(Namespace, "RequestCountPerTarget", both(), m.start, slices.Clone(perTarget), UnitCount)
 	}
@@ -177,11 +177,11 @@ func (g *group) publishMinute(m *minute, registered int) {
 	l.sink.Publish(Namespace, "UnHealthyHostCount", both(), m.start, m.unhealthy, UnitCount)
 }
 
-// publishCount sends a count, only when it is nonzero: "Reporting
-// criteria: There is a nonzero value".
+// publishCount sends a count of requests, weighted (Config.RequestWeight),
+// only when it is nonzero: "Reporting criteria: There is a nonzero value".
 func (l *LoadBalancer) publishCount(metric string, dims []Dimension, at time.Time, n int) {
 	if n > 0 {
-		l.sink.Publish(Namespace, metric, dims, at, []float64{float64(n)}, UnitCount)
+		l.sink.Publish(Namespace, metric, dims, at, []float64{float64(n) * l.cfg.RequestWeight}, UnitCount)
 	}
 }
 

@@ -6,9 +6,24 @@ import (
 	"time"
 )
 
+// Request counts are weighted by RequestWeight (1 by default, the
+// clock's scale in the sandbox); host counts and latencies are not.
 func TestMetricsPerMinute(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		weight float64 // configured; 0 is the default
+		w      float64 // what each request counts for
+	}{
+		{"unweighted", 0, 1},
+		{"weighted by a 60x clock", 60, 60},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testMetricsPerMinute(t, tc.weight, tc.w) })
+	}
+}
+
+func testMetricsPerMinute(t *testing.T, weight, w float64) {
 	rec := &recorder{}
-	l := startLB(t, rec, nil)
+	l := startLB(t, rec, func(c *Config) { c.RequestWeight = weight })
 	frontARN := groupARN(t, l, "tg-frontend")
 	_, a := backend(t, "a", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/fail" {
@@ -41,27 +56,27 @@ func TestMetricsPerMinute(t *testing.T) {
 	front := Dimension{"TargetGroup", "targetgroup/tg-frontend/aaaa"}
 	api := Dimension{"TargetGroup", "targetgroup/tg-api/bbbb"}
 	eventually(t, 5*time.Second, "every request to be published", func() bool {
-		return sum(rec.find("RequestCount", lbDim)) == ok+fail && sum(rec.find("HTTPCode_ELB_5XX_Count", lbDim)) == noTarget
+		return sum(rec.find("RequestCount", lbDim)) == (ok+fail)*w && sum(rec.find("HTTPCode_ELB_5XX_Count", lbDim)) == noTarget*w
 	})
 
-	if got := sum(rec.find("RequestCount", front, lbDim)); got != ok+fail {
-		t.Errorf("RequestCount of tg-frontend: %v, want %d", got, ok+fail)
+	if got := sum(rec.find("RequestCount", front, lbDim)); got != (ok+fail)*w {
+		t.Errorf("RequestCount of tg-frontend: %v, want %v", got, (ok+fail)*w)
 	}
 	if got := rec.find("RequestCount", api, lbDim); len(got) != 0 {
 		t.Errorf("RequestCount of tg-api, which had no target to choose: %v, want none", got)
 	}
 	perTarget := rec.find("RequestCountPerTarget", front)
-	if got := sum(perTarget); got != (ok+fail)/2 {
-		t.Errorf("RequestCountPerTarget of tg-frontend summed over minutes: %v, want %d", got, (ok+fail)/2)
+	if got := sum(perTarget); got != (ok+fail)*w/2 {
+		t.Errorf("RequestCountPerTarget of tg-frontend summed over minutes: %v, want %v", got, (ok+fail)*w/2)
 	}
-	if got := sum(rec.find("RequestCountPerTarget", front, lbDim)); got != (ok+fail)/2 {
-		t.Errorf("RequestCountPerTarget (TargetGroup, LoadBalancer): %v, want %d", got, (ok+fail)/2)
+	if got := sum(rec.find("RequestCountPerTarget", front, lbDim)); got != (ok+fail)*w/2 {
+		t.Errorf("RequestCountPerTarget (TargetGroup, LoadBalancer): %v, want %v", got, (ok+fail)*w/2)
 	}
-	if got := sum(rec.find("HTTPCode_Target_5XX_Count", front, lbDim)); got != fail {
-		t.Errorf("HTTPCode_Target_5XX_Count of tg-frontend: %v, want %d", got, fail)
+	if got := sum(rec.find("HTTPCode_Target_5XX_Count", front, lbDim)); got != fail*w {
+		t.Errorf("HTTPCode_Target_5XX_Count of tg-frontend: %v, want %v", got, fail*w)
 	}
-	if got := sum(rec.find("HTTPCode_Target_5XX_Count", lbDim)); got != fail {
-		t.Errorf("HTTPCode_Target_5XX_Count of the load balancer: %v, want %d", got, fail)
+	if got := sum(rec.find("HTTPCode_Target_5XX_Count", lbDim)); got != fail*w {
+		t.Errorf("HTTPCode_Target_5XX_Count of the load balancer: %v, want %v", got, fail*w)
 	}
 	latencies := rec.find("TargetResponseTime", front, lbDim)
 	n := 0

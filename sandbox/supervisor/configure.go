@@ -25,6 +25,11 @@ func (r *region) configure(cfg *config.Sandbox) error {
 		if err := r.scale(p, svc); err != nil {
 			return fmt.Errorf("configuring scaling of %s: %w", svc.ECSService, err)
 		}
+		if slices.Contains(cfg.StepScaling, svc.ID) {
+			if err := r.stepScaling(p, svc); err != nil {
+				return fmt.Errorf("step scaling of %s: %w", svc.ECSService, err)
+			}
+		}
 	}
 	for _, a := range p.ScheduledActions {
 		if slices.Contains(cfg.Absent.ScheduledActions, a.Name) {
@@ -127,4 +132,73 @@ func alarmInput(a spec.Alarm) cloudwatch.PutMetricAlarmInput {
 		Period: int32(a.Period.Seconds()), EvaluationPeriods: int32(a.EvaluationPeriods), DatapointsToAlarm: int32(a.DatapointsToAlarm),
 		Threshold: &threshold, ComparisonOperator: cloudwatch.ComparisonOperator(a.Comparison), TreatMissingData: a.TreatMissingData,
 	}
+}
+
+// Step adjustments of the deviation SERVICE.policy=step. The runbook's
+// trigger row gives thresholds and a cooldown, not adjustments: one task
+// per invocation, two once the metric is twice the scale-out threshold,
+// and one fewer below the scale-in threshold.
+const (
+	stepOut       = 1
+	stepOutDouble = 2
+	stepIn        = -1
+)
+
+// stepScaling deploys what a service's trigger row promises, for a
+// service the runbook gives no policy (config.StepScalable): two step
+// scaling policies on the service's scalable target, each invoked by a
+// CloudWatch alarm on AWS/ApplicationELB RequestCountPerTarget of its
+// target group (Sum, "the only valid statistic", over 60 s, the per-minute
+// count the predefined metric ALBRequestCountPerTarget tracks;
+// load-balancer-cloudwatch-metrics.html): above the scale-out threshold
+// it adds tasks, below the scale-in threshold it removes one, each with
+// the row's cooldown. A row without a duration alarms on one period.
+func (r *region) stepScaling(p *spec.Platform, svc spec.Service) error {
+	tr := svc.Triggers
+	tg, ok := r.targetGroupDimension(svc.TargetGroup)
+	if !ok {
+		return fmt.Errorf("no target group %s on the load balancer", svc.TargetGroup)
+	}
+	cooldown := int32(tr.Cooldown.Seconds())
+	out, in := *tr.ScaleOut.Above, *tr.ScaleIn.Below
+	sides := []struct {
+		name       string
+		threshold  float64
+		comparison cloudwatch.ComparisonOperator
+		sustained  spec.Duration
+		steps      []autoscaling.StepAdjustment
+	}{
+		{"scale-out", out, cloudwatch.GreaterThanThreshold, tr.ScaleOut.For, []autoscaling.StepAdjustment{
+			{MetricIntervalLowerBound: new(0.0), MetricIntervalUpperBound: new(out), ScalingAdjustment: stepOut},
+			{MetricIntervalLowerBound: new(out), ScalingAdjustment: stepOutDouble},
+		}},
+		{"scale-in", in, cloudwatch.LessThanThreshold, tr.ScaleIn.For, []autoscaling.StepAdjustment{
+			{MetricIntervalUpperBound: new(0.0), ScalingAdjustment: stepIn},
+		}},
+	}
+	for _, side := range sides {
+		pol, err := r.scaling.PutScalingPolicy(autoscaling.PutScalingPolicyInput{
+			PolicyName: svc.ID + "-request-count-" + side.name, ServiceNamespace: "ecs", ScalableDimension: "ecs:service:DesiredCount",
+			ResourceId: resourceID(p, svc.ECSService), PolicyType: autoscaling.PolicyTypeStep,
+			StepScalingPolicyConfiguration: &autoscaling.StepScalingPolicyConfiguration{
+				AdjustmentType: autoscaling.ChangeInCapacity, StepAdjustments: side.steps, Cooldown: &cooldown,
+			},
+		})
+		if err != nil {
+			return err
+		}
+		periods := max(int32(side.sustained.Seconds()/60), 1)
+		if err := r.cw.PutMetricAlarm(cloudwatch.PutMetricAlarmInput{
+			AlarmName:        fmt.Sprintf("%s-RequestCountPerTarget-%s", svc.ECSService, side.name),
+			AlarmDescription: fmt.Sprintf("%s: %s %s", tr.Source, svc.Component, side.name),
+			AlarmActions:     []string{pol.PolicyARN},
+			Namespace:        "AWS/ApplicationELB", MetricName: "RequestCountPerTarget",
+			Dimensions: []cloudwatch.Dimension{{Name: "TargetGroup", Value: tg}},
+			Statistic:  cloudwatch.StatisticSum, Period: 60, EvaluationPeriods: periods,
+			Threshold: new(side.threshold), ComparisonOperator: side.comparison,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

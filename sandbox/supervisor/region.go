@@ -54,7 +54,8 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 	if err != nil {
 		return r, fmt.Errorf("%s TLS certificate: %w", name, err)
 	}
-	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr, HTTPSAddr: addr, TLS: tlsCfg}
+	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr, HTTPSAddr: addr, TLS: tlsCfg,
+		RequestWeight: s.cfg.TimeScale}
 	for _, svc := range p.Services {
 		// The runbook sets no deregistration delay, so the target groups
 		// have AWS's default, 300 s (lb.DefaultDeregistrationDelay). It is
@@ -179,6 +180,17 @@ func (r *region) status(p *spec.Platform, st *Status) {
 			st.Activities = append(st.Activities, Activity{Region: r.name, Resource: a.ResourceId, Description: a.Description, Status: string(a.StatusCode), Start: a.StartTime})
 		}
 	}
+}
+
+// targetGroupDimension is the TargetGroup dimension value of a target
+// group of the region's load balancer.
+func (r *region) targetGroupDimension(name string) (string, bool) {
+	for _, g := range r.balancer.TargetGroups() {
+		if g.Name == name {
+			return g.Dimension, true
+		}
+	}
+	return "", false
 }
 
 // loadBalancerID is the id the runbook's latency alarm names
