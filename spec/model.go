@@ -579,6 +579,10 @@ type LoadModel struct {
 	// RequestsPerVCPU is how many requests a task's vCPU serves per second
 	// at full utilisation: a measured property of the services' code.
 	RequestsPerVCPU float64 `json:"requestsPerVCPU" range:"0,"`
+	// AIBytesPerVCPUSecond is how much text an AI task's vCPU enhances per
+	// second: what one queued item costs, a measured property of the AI
+	// service's code.
+	AIBytesPerVCPUSecond float64 `json:"aiBytesPerVCPUSecond" range:"0,"`
 }
 
 // TaskStartup is how long a new task may take to start serving.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/gameday-sre/gameday/chaos"
@@ -76,7 +78,7 @@ func scalingFailureAlarm(f *framework.Framework, a spec.Alarm) {
 				tasks, err := svc.Tasks(ctx)
 				for _, t := range tasks {
 					if string(t.StopCode) == failedToStart && t.StoppedAt != nil && !t.StoppedAt.Before(out.At) && (failed.IsZero() || t.StoppedAt.Before(failed)) {
-						failed, reason = *t.StoppedAt, deref(t.StoppedReason)
+						failed, reason = *t.StoppedAt, aws.ToString(t.StoppedReason)
 					}
 				}
 				return !failed.IsZero(), err
@@ -98,11 +100,4 @@ func cpuScaled(p *spec.Platform) (spec.Service, spec.Policy, bool) {
 		}
 	}
 	return spec.Service{}, spec.Policy{}, false
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -53,6 +53,9 @@ const (
 type Framework struct {
 	Target   *targets.Target
 	Timeline *timeline.Log
+	// Started is when the suite began, in platform time: what a spec may
+	// look back to for an event another experiment's time covered.
+	Started time.Time
 
 	ledger   string
 	faults   *chaos.Ledger
@@ -113,7 +116,7 @@ func Test(t TestingT, suite string, declare Declare) {
 }
 
 func newFramework(tgt *targets.Target) (*Framework, error) {
-	f := &Framework{Target: tgt, verdicts: map[string]*Verdict{}, ledger: os.Getenv(EnvLedger)}
+	f := &Framework{Target: tgt, Started: tgt.Clock.Now(), verdicts: map[string]*Verdict{}, ledger: os.Getenv(EnvLedger)}
 	f.Timeline = timeline.New(io.Discard)
 	if path := os.Getenv(EnvTimeline); path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

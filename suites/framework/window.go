@@ -88,7 +88,7 @@ func (f *Framework) await(ctx context.Context, v *Verdict, phase string, event E
 			return gomega.StopTrying("past the window")
 		}
 		return errNotYet
-	}).WithTimeout(f.real(deadline.Sub(f.Now())) + time.Minute).WithPolling(f.real(poll)).Should(gomega.Succeed())
+	}).WithTimeout(f.Real(deadline.Sub(f.Now())) + time.Minute).WithPolling(f.Real(poll)).Should(gomega.Succeed())
 	if !at.IsZero() {
 		last = nil
 	}
@@ -110,7 +110,7 @@ func (f *Framework) ExpectNever(ctx context.Context, v *Verdict, violation func(
 		f.Progress(v, "watching until "+until.Format(time.TimeOnly))
 		seen, readErr = violation(ctx)
 		return seen
-	}).WithTimeout(f.real(until.Sub(f.Now()))).WithPolling(f.real(poll)).Should(gomega.BeEmpty())
+	}).WithTimeout(f.Real(until.Sub(f.Now()))).WithPolling(f.Real(poll)).Should(gomega.BeEmpty())
 	switch {
 	case ctx.Err() != nil:
 	case readErr != nil:
@@ -147,7 +147,7 @@ const evidenceTimeout = 30 * time.Second
 // Eventually waits on the target's clock, at most the platform duration
 // limit, for ok to hold; what names it in the failure.
 func (f *Framework) Eventually(ctx context.Context, what string, limit time.Duration, ok func(ctx context.Context) (bool, error)) {
-	gomega.Eventually(ctx, ok).WithTimeout(f.real(limit)).WithPolling(f.real(poll)).Should(gomega.BeTrue(), "waited %s (platform) for %s", limit, what)
+	gomega.Eventually(ctx, ok).WithTimeout(f.Real(limit)).WithPolling(f.Real(poll)).Should(gomega.BeTrue(), "waited %s (platform) for %s", limit, what)
 }
 
 // Sleep waits a platform duration on the target's clock.
@@ -155,8 +155,10 @@ func (f *Framework) Sleep(ctx context.Context, d time.Duration) error {
 	return f.Target.Clock.Sleep(ctx, d)
 }
 
-// real is a platform duration in real time on the target's clock.
-func (f *Framework) real(d time.Duration) time.Duration { return realDuration(f.Target.Clock, d) }
+// Real is a platform duration in real time on the target's clock: what a
+// rate per real second must be scaled by to mean a rate per platform
+// minute.
+func (f *Framework) Real(d time.Duration) time.Duration { return realDuration(f.Target.Clock, d) }
 
 func realDuration(c clock.Clock, d time.Duration) time.Duration {
 	if d < 0 {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -103,10 +105,10 @@ func (s *Service) Changes(ctx context.Context, since time.Time, before int) ([]A
 		if a.StatusCode != aastypes.ScalingActivityStatusCodeSuccessful || a.StartTime == nil || a.StartTime.Before(since) {
 			continue
 		}
-		if _, err := fmt.Sscanf(deref(a.Description), "Setting desired count to %d.", &n); err != nil || n == prev {
+		if _, err := fmt.Sscanf(aws.ToString(a.Description), "Setting desired count to %d.", &n); err != nil || n == prev {
 			continue
 		}
-		out = append(out, Activity{At: *a.StartTime, From: prev, To: n, Cause: deref(a.Cause), Message: deref(a.StatusMessage)})
+		out = append(out, Activity{At: *a.StartTime, From: prev, To: n, Cause: aws.ToString(a.Cause), Message: aws.ToString(a.StatusMessage)})
 		prev = n
 	}
 	return out, nil
@@ -120,21 +122,14 @@ func (s *Service) record(acts []aastypes.ScalingActivity) {
 		s.recorded = map[string]bool{}
 	}
 	for _, a := range acts {
-		id := deref(a.ActivityId)
+		id := aws.ToString(a.ActivityId)
 		if s.recorded[id] || a.EndTime == nil || a.StartTime == nil {
 			continue
 		}
 		s.recorded[id] = true
-		s.f.Timeline.Append(*a.StartTime, timeline.ScalingActivity{ActivityID: id, ResourceID: deref(a.ResourceId), Cause: deref(a.Cause),
-			Description: deref(a.Description), StatusCode: string(a.StatusCode), StatusMessage: deref(a.StatusMessage), StartTime: *a.StartTime, EndTime: *a.EndTime})
+		s.f.Timeline.Append(*a.StartTime, timeline.ScalingActivity{ActivityID: id, ResourceID: aws.ToString(a.ResourceId), Cause: aws.ToString(a.Cause),
+			Description: aws.ToString(a.Description), StatusCode: string(a.StatusCode), StatusMessage: aws.ToString(a.StatusMessage), StartTime: *a.StartTime, EndTime: *a.EndTime})
 	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // PerTask is what one task serves per second at full utilisation.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/onsi/ginkgo/v2"
 
@@ -145,7 +147,7 @@ func (st *stop) replaced(ctx ginkgo.SpecContext, v *framework.Verdict, r spec.Re
 		}
 		running, fresh := 0, 0
 		for _, t := range tasks {
-			if deref(t.LastStatus) != "RUNNING" || deref(t.DesiredStatus) != "RUNNING" {
+			if aws.ToString(t.LastStatus) != "RUNNING" || aws.ToString(t.DesiredStatus) != "RUNNING" {
 				continue
 			}
 			running++
@@ -213,10 +215,10 @@ func stoppedBy(tasks []ecstypes.Task, reason string, after time.Time, n int) (ti
 	var last time.Time
 	done := 0
 	for _, t := range tasks {
-		if deref(t.StoppedReason) != reason || t.StoppingAt == nil || t.StoppingAt.Before(after.Add(-time.Second)) {
+		if aws.ToString(t.StoppedReason) != reason || t.StoppingAt == nil || t.StoppingAt.Before(after.Add(-time.Second)) {
 			continue
 		}
-		if deref(t.LastStatus) != "STOPPED" || t.StoppedAt == nil {
+		if aws.ToString(t.LastStatus) != "STOPPED" || t.StoppedAt == nil {
 			return time.Time{}, false
 		}
 		done++
@@ -254,11 +256,4 @@ func formatCodes(codes map[string]int) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
 	"github.com/gameday-sre/gameday/suites/platform"
 )
 
@@ -24,6 +26,33 @@ func TestCooldownViolations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := strings.Join(cooldownViolations(tt.acts, 180*time.Second, 70), "; ")
+		if got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Inside the cooldown a scale-out may reach its base times the highest
+// datapoint over the target; after it anything may.
+func TestMetricCooldownViolations(t *testing.T) {
+	at := func(m, s int) time.Time { return time.Date(2026, 12, 5, 10, m, s, 0, time.UTC) }
+	point := func(m int, v float64) cwtypes.Datapoint {
+		ts := at(m, 0)
+		return cwtypes.Datapoint{Timestamp: &ts, Average: &v}
+	}
+	points := []cwtypes.Datapoint{point(1, 12), point(2, 15), point(3, 20), point(4, 30), point(5, 40)}
+	tests := []struct {
+		name string
+		acts []platform.Activity
+		want string
+	}{
+		{"one per cooldown", []platform.Activity{{At: at(3, 0), From: 2, To: 4}, {At: at(6, 30), From: 4, To: 12}}, ""},
+		{"inside, from the base", []platform.Activity{{At: at(3, 0), From: 2, To: 4}, {At: at(5, 0), From: 4, To: 8}}, ""},
+		{"inside, from the current capacity", []platform.Activity{{At: at(3, 0), From: 2, To: 4}, {At: at(4, 0), From: 4, To: 12}},
+			"4 -> 12 at 2026-12-05T10:04:00Z, 1m0s after the cooldown began, beyond the 6 its base of 2 computes from a metric of at most 30"},
+	}
+	for _, tt := range tests {
+		got := strings.Join(metricCooldownViolations(tt.acts, points, 180*time.Second, 10), "; ")
 		if got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}

@@ -24,6 +24,10 @@ import (
 // Name is the suite's name, the first part of its spec ids.
 const Name = "scaling"
 
+// requestCountMetric is the trigger table's name for ALB requests per
+// target.
+const requestCountMetric = "Request Count/Target"
+
 // Load levels, as a share of the running fleet's capacity (what its tasks
 // serve at full utilisation) or of the spec's target.
 const (
@@ -54,14 +58,27 @@ const (
 const path = "/"
 
 // Declare declares the suite's specs: one experiment per service whose
-// policy tracks a CPU target.
+// policy tracks a CPU target, and one per service whose policy tracks a
+// queue's depth.
 func Declare(f *framework.Framework) {
 	for _, s := range f.Target.Spec.Services {
 		for _, pol := range s.Policies {
-			if pol.Type == "TargetTrackingScaling" && pol.PredefinedMetric == "ECSServiceAverageCPUUtilization" {
+			switch {
+			case pol.Type != "TargetTrackingScaling":
+			case pol.PredefinedMetric == "ECSServiceAverageCPUUtilization":
 				experiment(f, s, pol)
+			case pol.CustomizedMetric != nil:
+				queueExperiment(f, s, pol)
 			}
 		}
+	}
+	for _, s := range f.Target.Spec.Services {
+		if len(s.Policies) == 0 && s.Triggers.Unit == "Count" && s.Triggers.ScaleOut.Above != nil && s.Triggers.Metric == requestCountMetric {
+			promiseExperiment(f, s)
+		}
+	}
+	for _, a := range f.Target.Spec.ScheduledActions {
+		scheduledExperiment(f, a)
 	}
 }
 
