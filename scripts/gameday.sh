@@ -5,7 +5,10 @@
 #
 # The runbook's lint, the sandbox up, the compliance check, every
 # behavioural suite, the sandbox down whatever happened (also on Ctrl-C),
-# then one summary table. The exit code is the first failure's.
+# then one summary table and the paths of the report and its summary. The
+# run folder REPORTS/run holds everything the report is rendered from
+# (the lint's and the check's output included), and the link
+# latest beside REPORTS points at it. The exit code is the first failure's.
 set -uo pipefail
 bin=$1 spec=$2 reports=$3 sandbox=$4
 
@@ -26,7 +29,21 @@ need_packages() {
 }
 need_packages || exit 2
 
-mkdir -p "$reports"
+# The report's own test opens report.html in a headless Chromium; the game
+# day does not need it, so a machine without it only hears how to get it.
+need_browser() {
+	command -v chromium >/dev/null && return
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+		echo "== installing chromium, which checks report.html headless"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || echo "gameday: chromium did not install; the report's browser test will skip" >&2
+		return
+	fi
+	echo "gameday: no chromium; the report's browser test skips until it is installed: sudo apt-get install -y chromium" >&2
+}
+need_browser
+
+run="$reports/run"
+mkdir -p "$run"
 declare -a steps results
 rc=0
 step() { # step NAME EXIT
@@ -38,7 +55,7 @@ step() { # step NAME EXIT
 echo "== 1/5 the runbook as data: where it contradicts itself or AWS"
 "$bin" spec lint --spec "$spec" | tee "$reports/spec-lint.txt"
 step "spec lint (findings decided)" "${PIPESTATUS[0]}"
-"$bin" spec lint --spec "$spec" -o json >"$reports/spec-lint.json"
+"$bin" spec lint --spec "$spec" -o json >"$run/spec-lint.json"
 
 echo "== 2/5 the sandbox: two regions, Route 53, Redis, at 60x"
 if ! "$bin" sandbox up --spec "$spec" --state-dir "$sandbox"; then
@@ -50,11 +67,11 @@ trap 'down; exit 130' INT TERM
 target="$sandbox/target.yaml"
 
 echo "== 3/5 compliance: the sandbox's configuration against the runbook"
-"$bin" check --target "$target" --spec "$spec" --junit-report "$reports/compliance.xml" | tee "$reports/compliance.txt"
+"$bin" check --target "$target" --spec "$spec" --junit-report "$reports/compliance.xml" --timeline "$run/compliance.timeline.jsonl" | tee "$reports/compliance.txt"
 step "compliance (gameday check)" "${PIPESTATUS[0]}"
 
 echo "== 4/5 behaviour: load and faults, judged against the runbook"
-"$bin" run --target "$target" --spec "$spec" --reports "$reports/run" | tee "$reports/run.txt"
+"$bin" run --target "$target" --spec "$spec" --reports "$run" --latest "$(dirname "$reports")/latest" | tee "$reports/run.txt"
 step "behaviour (gameday run: $(tail -n 1 "$reports/run.txt"))" "${PIPESTATUS[0]}"
 
 echo "== 5/5 the sandbox down"
@@ -68,5 +85,11 @@ for i in "${!steps[@]}"; do
 	printf '%-70s %s\n' "${steps[$i]}" "${results[$i]}"
 done
 echo
-echo "reports: $reports (spec-lint, compliance.xml/.txt, run/junit.xml, run/timeline.jsonl, run/verdicts.json)"
+echo "reports: $reports (spec-lint.txt, compliance.xml/.txt, run/: junit.xml, timeline.jsonl, verdicts.json, evidence.json)"
+if [ -f "$run/report.html" ]; then
+	echo "report:  $run/report.html"
+	echo "summary: $run/summary.md"
+else
+	echo "report:  none: gameday run wrote no report (see $reports/run.txt)"
+fi
 exit "$rc"

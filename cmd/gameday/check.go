@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -19,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/gameday-sre/gameday/reports/text"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/compliance"
 	"github.com/gameday-sre/gameday/suites/compliance/rows"
@@ -93,7 +93,7 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 			tl.Append(now(), timeline.Phase{Name: compliance.Phase, State: timeline.Finished, Note: err.Error()})
 			return err
 		}
-		s := summarize(findings)
+		s := text.SummarizeDrift(verdicts(findings))
 		if err := compliance.Record(tl, report, findings, profile.Clock.Platform); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ be read, 2 a usage or configuration error or an unreachable target.`,
 				Findings []rows.Finding `json:"findings"`
 			}{profile.Name, s, findings})
 		} else {
-			err = printDrift(out, profile.Name, findings, s)
+			err = text.Drift(out, profile.Name, verdicts(findings))
 		}
 		if err != nil {
 			return err
@@ -262,65 +262,16 @@ type verdictOnly struct{}
 
 func (verdictOnly) Fail() {}
 
-type summary struct {
-	Passed  int `json:"passed"`
-	Failed  int `json:"failed"`
-	Skipped int `json:"skipped"`
-	Errors  int `json:"errors"`
-}
+// summary is what check -o json counts; reports/text defines it beside
+// the drift table it ends.
+type summary = text.DriftSummary
 
-func (s summary) String() string {
-	return fmt.Sprintf("%d passed, %d failed, %d skipped, %d unreadable", s.Passed, s.Failed, s.Skipped, s.Errors)
-}
-
-func summarize(findings []rows.Finding) summary {
-	var s summary
-	for _, f := range findings {
-		switch f.Verdict {
-		case rows.Pass:
-			s.Passed++
-		case rows.Fail:
-			s.Failed++
-		case rows.Skip:
-			s.Skipped++
-		case rows.Error:
-			s.Errors++
-		}
+// verdicts are the rows as the timeline records them, the form every
+// report renders.
+func verdicts(findings []rows.Finding) []timeline.Verdict {
+	out := make([]timeline.Verdict, len(findings))
+	for i, f := range findings {
+		out[i] = compliance.Verdict(f)
 	}
-	return s
-}
-
-// cellWidth keeps the table readable where a row's value is long (a
-// dashboard widget); the full value follows the table for failures, and
-// -o json has it for every row.
-const cellWidth = 60
-
-func cell(s string) string {
-	if r := []rune(s); len(r) > cellWidth {
-		return string(r[:cellWidth-1]) + "…"
-	}
-	return s
-}
-
-// printDrift writes the table, then what each non-passing row needs said:
-// section and resource for a failure, the reason for a skip.
-func printDrift(w io.Writer, target string, findings []rows.Finding, s summary) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROW\tEXPECTED\tACTUAL\tVERDICT")
-	for _, f := range findings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Row, cell(f.Expected), cell(f.Actual), strings.ToUpper(string(f.Verdict)))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, f := range findings {
-		switch f.Verdict {
-		case rows.Fail, rows.Error:
-			fmt.Fprintf(w, "\n%s %s", strings.ToUpper(string(f.Verdict)), f)
-		case rows.Skip:
-			fmt.Fprintf(w, "\nSKIP %s: %s", f.Row, f.Reason)
-		}
-	}
-	_, err := fmt.Fprintf(w, "\n\ntarget %s: %s\n", target, s)
-	return err
+	return out
 }

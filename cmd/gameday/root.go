@@ -54,7 +54,7 @@ configuration error (for example a spec that does not load).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())
 	})
-	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newRunCmd(), newRevertCmd(), newProvisionCmd(), newVersionCmd())
+	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newRunCmd(), newReportCmd(), newRevertCmd(), newProvisionCmd(), newVersionCmd())
 	return root
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -10,12 +11,14 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/gameday-sre/gameday/reports"
+	"github.com/gameday-sre/gameday/reports/folder"
+	"github.com/gameday-sre/gameday/reports/text"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
 	"github.com/gameday-sre/gameday/suites/runner"
@@ -23,7 +26,7 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var target, specPath, labels, dir, ledger string
+	var target, specPath, labels, dir, ledger, latest string
 	var only []string
 	cmd := &cobra.Command{
 		Use:   "run --target NAME|PATH",
@@ -37,8 +40,14 @@ that comes too late.
 
 It writes a run folder (--reports, default reports/out/<run id>):
 junit.xml, timeline.jsonl (every load window, fault and verdict, in the
-target's platform time) and verdicts.json (one object per spec: id,
-labels, runbook, status, expected, observed, message). Statuses: passed,
+target's platform time), verdicts.json (one object per spec: id,
+labels, runbook, status, expected, observed, message), run.json (target,
+gameday version, spec hash, start and end in real and platform time),
+and the reports rendered from them: report.html (charts of every
+experiment, readable with no network), summary.md (for a CI job summary)
+and evidence.json (every verdict with the events that justify it). The
+link reports/out/latest (--latest) then points at the folder; 'gameday
+report' renders a folder again. Statuses: passed,
 failed, waived (a spec the runbook itself is known to break, waived in the
 spec's decisions until a date), skipped (the target lacks what the spec
 needs), inconclusive (the harness could not do what was planned, e.g. the
@@ -63,6 +72,7 @@ or an unreachable target.`,
 	cmd.Flags().StringSliceVar(&only, "suite", nil, "run only these suites (default all: "+strings.Join(suiteNames(), ", ")+")")
 	cmd.Flags().StringVar(&dir, "reports", "", "the run folder (default reports/out/<run id>)")
 	cmd.Flags().StringVar(&ledger, "ledger", "", "the fault ledger (default .gameday/chaos/<target>.jsonl)")
+	cmd.Flags().StringVar(&latest, "latest", "", "point this symlink at the run folder when the run ends (default "+latestLink+" when --reports is not given)")
 	cmd.MarkFlagRequired("target")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		f, err := format()
@@ -81,9 +91,14 @@ or an unreachable target.`,
 		if err != nil {
 			return err
 		}
-		id := time.Now().UTC().Format("20060102T150405Z")
+		began := folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}
+		id := began.Real.Format("20060102T150405Z")
 		if dir == "" {
-			dir = filepath.Join("reports", "out", id)
+			dir, latest = filepath.Join("reports", "out", id), cmp.Or(latest, latestLink)
+		}
+		specID, err := folder.SpecOf(specPath)
+		if err != nil {
+			return err
 		}
 		if ledger == "" {
 			ledger = defaultLedger(tgt.Name)
@@ -106,15 +121,20 @@ or an unreachable target.`,
 		if err != nil && !interrupted {
 			return err
 		}
+		run, err := writeReports(dir, latest, folder.Manifest{ID: id, Target: tgt.Name, Version: toolVersion(), Spec: specID, Suites: suites,
+			LabelFilter: labels, Scale: scale(tgt), Started: began, Ended: folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}, Interrupted: interrupted})
+		if err != nil {
+			return err
+		}
 		if f == "json" {
 			err = writeJSON(cmd.OutOrStdout(), verdicts)
 		} else {
-			err = printVerdicts(cmd.OutOrStdout(), verdicts)
+			err = text.Verdicts(cmd.OutOrStdout(), folder.Verdicts(run.Events))
 		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(progress, "reports: %s (junit.xml, timeline.jsonl, verdicts.json)\n", dir)
+		fmt.Fprintf(progress, "reports: %s (report.html, summary.md, evidence.json, junit.xml, timeline.jsonl, verdicts.json)\n", dir)
 		if interrupted {
 			return failed("interrupted: the suites reverted their faults and the run folder holds what was judged; 'gameday revert --target %s' undoes anything left", tgt.Name)
 		}
@@ -156,24 +176,37 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// printVerdicts writes one line per spec, then what each spec that did
-// not pass needs said.
-func printVerdicts(w io.Writer, vs []runner.Verdict) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SPEC\tRUNBOOK\tOBSERVED\tSTATUS")
-	for _, v := range vs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.ID, v.Runbook, cell(v.Observed), strings.ToUpper(string(v.Status)))
+// latestLink is the link to the last run in the default reports folder.
+var latestLink = filepath.Join("reports", "out", "latest")
+
+// writeReports ends a run folder: the run's manifest, then the reports
+// rendered from the folder, then the latest link (when one is asked for)
+// pointed at it. It returns the folder as the reports read it.
+func writeReports(dir, latest string, m folder.Manifest) (*folder.Folder, error) {
+	if err := folder.WriteManifest(dir, m); err != nil {
+		return nil, err
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	run, err := folder.Read(dir)
+	if err != nil {
+		return nil, err
 	}
-	for _, v := range vs {
-		if v.Message != "" {
-			fmt.Fprintf(w, "\n%s %s: %s\n  expected %s", strings.ToUpper(string(v.Status)), v.ID, v.Message, v.Expected)
+	if err := reports.Write(run); err != nil {
+		return nil, err
+	}
+	if latest != "" {
+		if err := reports.Link(latest, dir); err != nil {
+			return nil, err
 		}
 	}
-	_, err := fmt.Fprintf(w, "\n\n%s\n", runner.Count(vs))
-	return err
+	return run, nil
+}
+
+// scale is the target clock's platform seconds per real second.
+func scale(t *targets.Target) float64 {
+	if t.Profile.Clock == nil {
+		return 1
+	}
+	return t.Profile.Clock.Scale
 }
 
 // newRunSuiteCmd is the child's side of the runner: one suite, in this
