@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gameday-sre/gameday/spec/lint"
 	"github.com/gameday-sre/gameday/timeline"
 )
 
@@ -85,7 +84,43 @@ type Folder struct {
 	// has none.
 	Compliance []timeline.Event
 	// Lint is the spec lint's report; nil when the folder has none.
-	Lint *lint.Report
+	Lint *Lint
+}
+
+// Lint is what a report shows of spec-lint.json (gameday spec lint -o
+// json): each finding with the runbook sections on both sides and the
+// decision the spec records. Read on its own terms rather than as
+// spec/lint's Report, so a report needs only what it shows.
+type Lint struct {
+	Findings []Finding `json:"findings"`
+	// StaleDecisions are decisions no finding matches any more.
+	StaleDecisions []json.RawMessage `json:"staleDecisions"`
+}
+
+// Finding is one contradiction in the runbook.
+type Finding struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Sections []string `json:"sections"`
+	Detail   string   `json:"detail"`
+	// Decision is nil when the spec records no choice.
+	Decision *Decision `json:"decision"`
+}
+
+// Decision is the side of a finding the spec holds, and why.
+type Decision struct {
+	Authoritative string `json:"authoritative"`
+	Value         string `json:"value"`
+	Reason        string `json:"reason"`
+}
+
+// Authoritative says which value the spec treats as authoritative, as
+// gameday spec lint does.
+func (f Finding) Authoritative() string {
+	if f.Decision == nil {
+		return "UNDECIDED: add decisions." + f.ID + " to the spec"
+	}
+	return f.Decision.Authoritative + ": " + f.Decision.Value
 }
 
 // Read reads the run folder dir. The manifest and the timeline must be
@@ -104,7 +139,7 @@ func Read(dir string) (*Folder, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("run folder %s: %w", dir, err)
 	}
-	var lr lint.Report
+	var lr Lint
 	switch err := readJSON(filepath.Join(dir, LintFile), &lr); {
 	case err == nil:
 		f.Lint = &lr

@@ -24,7 +24,6 @@ import (
 
 	"github.com/gameday-sre/gameday/reports/folder"
 	"github.com/gameday-sre/gameday/reports/timings"
-	"github.com/gameday-sre/gameday/spec/lint"
 	"github.com/gameday-sre/gameday/timeline"
 )
 
@@ -65,7 +64,7 @@ type data struct {
 	Timings     []timings.Timing
 	// Compliance is nil without a compliance timeline in the folder.
 	Compliance *compliance
-	Lint       *lint.Report
+	Lint       *folder.Lint
 	Echarts    template.JS
 }
 
