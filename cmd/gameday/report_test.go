@@ -148,10 +148,10 @@ func TestReportCompare(t *testing.T) {
 	}
 	var d struct {
 		NewFailures []struct{ Spec, From, To, Message string } `json:"newFailures"`
-		Fixed       []any                                    `json:"fixed"`
-		Changed     []any                                    `json:"changed"`
-		Moved       []struct{ Name, A, B, Tolerance string } `json:"moved"`
-		SpecChanged bool                                     `json:"specChanged"`
+		Fixed       []any                                      `json:"fixed"`
+		Changed     []any                                      `json:"changed"`
+		Moved       []struct{ Name, A, B, Tolerance string }   `json:"moved"`
+		SpecChanged bool                                       `json:"specChanged"`
 	}
 	if err := json.Unmarshal([]byte(out), &d); err != nil {
 		t.Fatalf("compare -o json: %v\n%s", err, out)
