@@ -14,7 +14,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 # How many fresh sandboxes `make flake` runs the scaling suite against.
 RUNS      ?= 10
 
-.PHONY: help build test vet fuzz lint bench gameday flake clean
+.PHONY: help build test vet fuzz lint bench gameday flake report-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -38,9 +38,10 @@ test: vet ## go vet, unit tests under the race detector, the suites against real
 fuzz: ## fuzz the spec loader for FUZZTIME (default 20s)
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./spec/
 
-lint: vet ## gofmt, staticcheck, and a check that the shipped spec loads
+lint: vet ## gofmt, staticcheck, actionlint on the workflows, and a check that the shipped spec loads
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) tool staticcheck ./...
+	$(GO) tool actionlint
 	$(GO) run ./cmd/gameday spec lint --spec $(SPEC) > /dev/null
 
 bench: ## benchmarks, side by side in one run
@@ -52,6 +53,15 @@ gameday: build ## a whole local game day: lint, sandbox up, compliance, every be
 
 flake: build ## the scaling suite RUNS times (default 10) against fresh sandboxes; prints passes/runs
 	@scripts/flake.sh $(BIN) $(SPEC) $(RUNS) $(REPORTS)/flake
+
+# Where make report-screenshot writes the first screen of report.html.
+SHOT      ?= reports/out/report-screenshot.png
+
+report-screenshot: ## a PNG of the first screen of the recorded run's report.html, in headless Chromium (SHOT=path)
+	@mkdir -p $(dir $(SHOT)) && rm -f $(SHOT)
+	GAMEDAY_SCREENSHOT=$(abspath $(SHOT)) $(GO) test -count=1 -run '^TestReportInChromium$$' ./reports/html
+	@test -s $(SHOT) || { echo "no screenshot: the test skipped; it needs chromium (apt-get install -y chromium)"; exit 1; }
+	@echo "$(SHOT)"
 
 clean: ## remove build output and reports
 	rm -rf bin reports/out
