@@ -7,6 +7,8 @@ import (
 
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
+	"github.com/gameday-sre/gameday/spec"
+	"github.com/gameday-sre/gameday/spec/schedule"
 	"github.com/gameday-sre/gameday/suites/platform"
 )
 
@@ -55,6 +57,37 @@ func TestMetricCooldownViolations(t *testing.T) {
 		got := strings.Join(metricCooldownViolations(tt.acts, points, 180*time.Second, 10), "; ")
 		if got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestNextOccurrence(t *testing.T) {
+	parse := func(s string) spec.Schedule {
+		e, err := schedule.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return spec.Schedule{Expression: e}
+	}
+	business, night := parse("cron(0 8 ? * MON-FRI *)"), parse("cron(0 20 ? * MON-FRI *)")
+	mon := func(h, m, s int) time.Time { return time.Date(2026, 12, 7, h, m, s, 0, time.UTC) }
+	tests := []struct {
+		name  string
+		s     spec.Schedule
+		now   time.Time
+		limit time.Duration
+		want  string
+	}{
+		{"a minute before", business, mon(7, 59, 10), 30 * time.Minute, "08:00"},
+		{"on the minute", business, mon(8, 0, 0), time.Minute, "08:00"},
+		{"just after", business, mon(8, 0, 1), 30 * time.Minute, ""},
+		{"beyond the wait", night, mon(7, 59, 0), 30 * time.Minute, ""},
+		{"saturday", business, mon(7, 59, 0).AddDate(0, 0, 5), time.Hour, ""},
+	}
+	for _, tt := range tests {
+		got, ok := nextOccurrence(tt.s, tt.now, tt.limit)
+		if (tt.want == "") == ok || (ok && got.Format("15:04") != tt.want) {
+			t.Errorf("%s: %s %v, want %q", tt.name, got.Format("15:04"), ok, tt.want)
 		}
 	}
 }

@@ -42,7 +42,7 @@ func scheduledExperiment(f *framework.Framework, a spec.ScheduledAction) {
 			}
 			// Another experiment's hours may have covered it: the activity
 			// AWS records is the evidence either way.
-			since := f.Started.Add(time.Minute)
+			since := f.Started
 			next, ok := nextOccurrence(a.Schedule, since.In(loc), now.Add(sch.MaxWait.D()).Sub(since))
 			if !ok {
 				ginkgo.Skip(fmt.Sprintf("%s did not fall due since the suite began at %s and does not within %s of the platform time %s (experiments.schedules.maxWait); start the platform's clock just before it, as 'gameday sandbox up --start-at' does, or let a run wait longer",
