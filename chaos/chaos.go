@@ -7,7 +7,9 @@
 // RevertOutstanding, which is what `gameday revert` does.
 //
 // Injectors: StopTasks (ECS StopTask, any target serving ECS), Latency and
-// LaunchFailures (the sandbox's fault hooks; ErrUnsupported elsewhere).
+// LaunchFailures (the sandbox's fault hooks; ErrUnsupported elsewhere),
+// and the runbook's manual procedures as reversible changes: DesiredCount
+// (ECS UpdateService) and ScalableTargetBounds (RegisterScalableTarget).
 package chaos
 
 import (
@@ -85,13 +87,15 @@ type Injected struct {
 type Undo struct {
 	// Hook is the sandbox fault hook holding the fault.
 	Hook *HookFault `json:"hook,omitempty"`
+	// Restore is a capacity setting to put back through the AWS APIs.
+	Restore *Restore `json:"restore,omitempty"`
 	// Nothing says why the fault needs no undoing, such as "ECS replaces
 	// stopped tasks".
 	Nothing string `json:"nothing,omitempty"`
 }
 
 // IsZero says whether u says nothing.
-func (u Undo) IsZero() bool { return u.Hook == nil && u.Nothing == "" }
+func (u Undo) IsZero() bool { return u.Hook == nil && u.Restore == nil && u.Nothing == "" }
 
 // HookFault is a fault held by the sandbox's fault hooks.
 type HookFault struct {
@@ -131,6 +135,9 @@ type Target struct {
 	// Hooks is the sandbox's fault API (a faulthooks.Client), for a
 	// sandbox target only.
 	Hooks Hooks
+	// Capacity is the target's ECS and Application Auto Scaling, for the
+	// runbook's manual procedures.
+	Capacity CapacityAPI
 }
 
 // ErrOtherTarget is returned by Target.Undo for a ledger entry of another
@@ -150,6 +157,12 @@ func (t Target) Undo(e Entry) (Revert, error) {
 		}
 		h := *e.Undo.Hook
 		return func(ctx context.Context) error { return revertHookEntry(ctx, t.Hooks, h, e) }, nil
+	case e.Undo.Restore != nil:
+		if t.Capacity == nil {
+			return nil, fmt.Errorf("%s %s is put back through ECS and Application Auto Scaling, which target %s does not serve", e.Kind, e.ID, t.Name)
+		}
+		r := *e.Undo.Restore
+		return func(ctx context.Context) error { return r.put(ctx, t.Capacity) }, nil
 	case e.Undo.Nothing != "":
 		return func(context.Context) error { return nil }, nil
 	}

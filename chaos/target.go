@@ -12,6 +12,9 @@ func TargetOf(t *targets.Target) Target {
 	ct := Target{Name: t.Name}
 	if t.Has(profile.ECS) {
 		ct.ECS, ct.Cluster = t.AWS.ECS, t.Names.ClusterOf(t.Spec)
+		if t.Has(profile.AutoScaling) {
+			ct.Capacity = Capacity{t.AWS.ECS, t.AWS.AutoScaling}
+		}
 	}
 	if t.Endpoints.Faults != "" {
 		ct.Hooks = faulthooks.Client{Control: t.Endpoints.Faults}
