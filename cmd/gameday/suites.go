@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gameday-sre/gameday/suites/alarms"
+	"github.com/gameday-sre/gameday/suites/drills"
 	"github.com/gameday-sre/gameday/suites/framework"
 	"github.com/gameday-sre/gameday/suites/resilience"
 	"github.com/gameday-sre/gameday/suites/scaling"
@@ -13,6 +14,7 @@ var behaviour = []behaviourSuite{
 	{scaling.Name, scaling.Declare},
 	{resilience.Name, resilience.Declare},
 	{alarms.Name, alarms.Declare},
+	{drills.Name, drills.Declare},
 }
 
 type behaviourSuite struct {
