@@ -121,8 +121,12 @@ or an unreachable target.`,
 		if err != nil && !interrupted {
 			return err
 		}
-		run, err := writeReports(dir, latest, folder.Manifest{ID: id, Target: tgt.Name, Version: toolVersion(), Spec: specID, Suites: suites,
-			LabelFilter: labels, Scale: scale(tgt), Started: began, Ended: folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}, Interrupted: interrupted})
+		m := folder.Manifest{ID: id, Target: tgt.Name, Version: toolVersion(), Spec: specID, Suites: suites, LabelFilter: labels,
+			Scale: scale(tgt), Started: began, Ended: folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}, Interrupted: interrupted}
+		if err := folder.WriteManifest(dir, m); err != nil {
+			return err
+		}
+		run, err := folder.Read(dir)
 		if err != nil {
 			return err
 		}
@@ -132,6 +136,9 @@ or an unreachable target.`,
 			err = text.Verdicts(cmd.OutOrStdout(), folder.Verdicts(run.Events))
 		}
 		if err != nil {
+			return err
+		}
+		if err := writeReports(run, latest); err != nil {
 			return err
 		}
 		fmt.Fprintf(progress, "reports: %s (report.html, summary.md, evidence.json, junit.xml, timeline.jsonl, verdicts.json)\n", dir)
@@ -179,26 +186,16 @@ func isTerminal(w io.Writer) bool {
 // latestLink is the link to the last run in the default reports folder.
 var latestLink = filepath.Join("reports", "out", "latest")
 
-// writeReports ends a run folder: the run's manifest, then the reports
-// rendered from the folder, then the latest link (when one is asked for)
-// pointed at it. It returns the folder as the reports read it.
-func writeReports(dir, latest string, m folder.Manifest) (*folder.Folder, error) {
-	if err := folder.WriteManifest(dir, m); err != nil {
-		return nil, err
-	}
-	run, err := folder.Read(dir)
-	if err != nil {
-		return nil, err
-	}
+// writeReports renders a run folder's reports, then points the latest
+// link (when one is asked for) at it.
+func writeReports(run *folder.Folder, latest string) error {
 	if err := reports.Write(run); err != nil {
-		return nil, err
+		return err
 	}
-	if latest != "" {
-		if err := reports.Link(latest, dir); err != nil {
-			return nil, err
-		}
+	if latest == "" {
+		return nil
 	}
-	return run, nil
+	return reports.Link(latest, run.Dir)
 }
 
 // scale is the target clock's platform seconds per real second.

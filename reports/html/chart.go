@@ -148,12 +148,14 @@ func line(name string, yAxis int, data [][2]any, style obj) obj {
 // a window is recorded at its end, and its rate is over its width.
 func loadWindows(events []timeline.Event, service string, fn func(at int64, w timeline.LoadWindow)) {
 	for _, e := range events {
-		if w, ok := e.Data.(timeline.LoadWindow); ok && w.Service == service {
+		if w, ok := e.Data.(timeline.LoadWindow); ok && loadService(w) == service {
 			fn(ms(e.At.Add(-time.Duration(w.Duration)/2)), w)
 		}
 	}
 }
 
+// loadService names the load's series: the service it is aimed at, or
+// its URL when the load names no service.
 func loadService(w timeline.LoadWindow) string { return cmp.Or(w.Service, w.Target) }
 
 func loadPanel(events []timeline.Event) *panel {

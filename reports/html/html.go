@@ -40,7 +40,6 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"short":    func(s string) string { return s[:min(len(s), 12)] },
 	"upper":    func(s timeline.Status) string { return strings.ToUpper(string(s)) },
 	"count":    func(vs []folder.Verdict, s timeline.Status) int { return folder.Counts(vs)[s] },
-	"failing":  func(s timeline.Status) bool { return s.Failing() },
 	"statuses": func() []timeline.Status { return timeline.Statuses },
 }).Parse(pageTemplate))
 

@@ -38,10 +38,7 @@ func Verdicts(w io.Writer, vs []folder.Verdict) error {
 // Count counts verdicts by status, as "5 passed, 1 failed, 1 waived":
 // passed and failed always, the others when there are any.
 func Count(vs []folder.Verdict) string {
-	n := map[timeline.Status]int{}
-	for _, v := range vs {
-		n[v.Status]++
-	}
+	n := folder.Counts(vs)
 	var parts []string
 	for _, s := range timeline.Statuses {
 		if n[s] > 0 || s == timeline.Passed || s == timeline.Failed {
