@@ -26,7 +26,7 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var target, specPath, labels, dir, ledger, latest string
+	var target, specPath, labels, focus, dir, ledger, latest string
 	var only []string
 	cmd := &cobra.Command{
 		Use:   "run --target NAME|PATH",
@@ -62,6 +62,7 @@ not fail a run), 1 a spec failed or could not be judged, 2 a usage error
 or an unreachable target.`,
 		Example: `  gameday sandbox up && gameday run --target local
   gameday run --target local --label-filter 'scaling && !slow'
+  gameday run --target local --suite alarms --focus 'APILatencyHigh'
   gameday run --target staging -o json`,
 		Args: cobra.NoArgs,
 	}
@@ -69,6 +70,7 @@ or an unreachable target.`,
 	cmd.Flags().StringVar(&target, "target", "", "target profile: a name in fixtures/targets or a path")
 	cmd.Flags().StringVar(&specPath, "spec", spec.DefaultPath, "path to the spec YAML")
 	cmd.Flags().StringVar(&labels, "label-filter", "", "run only the specs whose labels match this Ginkgo label expression")
+	cmd.Flags().StringVar(&focus, "focus", "", "run only the specs whose ids match this regular expression, such as 'scaling\\.ai\\.' (the experiment's other specs are skipped)")
 	cmd.Flags().StringSliceVar(&only, "suite", nil, "run only these suites (default all: "+strings.Join(suiteNames(), ", ")+")")
 	cmd.Flags().StringVar(&dir, "reports", "", "the run folder (default reports/out/<run id>)")
 	cmd.Flags().StringVar(&ledger, "ledger", "", "the fault ledger (default .gameday/chaos/<target>.jsonl)")
@@ -112,6 +114,9 @@ or an unreachable target.`,
 				args := []string{"run", suiteCommand, suite, "--json-report", report}
 				if labels != "" {
 					args = append(args, "--label-filter", labels)
+				}
+				if focus != "" {
+					args = append(args, "--focus", focus)
 				}
 				return exec.CommandContext(ctx, exe, args...)
 			},
@@ -209,7 +214,7 @@ func scale(t *targets.Target) float64 {
 // newRunSuiteCmd is the child's side of the runner: one suite, in this
 // process.
 func newRunSuiteCmd() *cobra.Command {
-	var report, labels string
+	var report, labels, focus string
 	cmd := &cobra.Command{
 		Use:    suiteCommand + " SUITE --json-report FILE",
 		Short:  "Run one behavioural suite in this process and write Ginkgo's JSON report",
@@ -218,6 +223,7 @@ func newRunSuiteCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&report, "json-report", "", "write Ginkgo's JSON report to this file")
 	cmd.Flags().StringVar(&labels, "label-filter", "", "Ginkgo label filter")
+	cmd.Flags().StringVar(&focus, "focus", "", "Ginkgo focus: a regular expression of spec ids")
 	cmd.MarkFlagRequired("json-report")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		i := slices.IndexFunc(behaviour, func(s behaviourSuite) bool { return s.name == args[0] })
@@ -226,6 +232,9 @@ func newRunSuiteCmd() *cobra.Command {
 		}
 		suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 		suiteConfig.LabelFilter = labels
+		if focus != "" {
+			suiteConfig.FocusStrings = []string{focus}
+		}
 		reporterConfig.JSONReport = report
 		reporterConfig.NoColor = true
 		reporterConfig.Verbose = true
