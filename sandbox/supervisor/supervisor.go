@@ -65,13 +65,18 @@ func Run(ctx context.Context, o Options) (err error) {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 	}
+	// The platform's minutes start with the clock, not once the data
+	// stores are up: a scheduled action due a minute after --start-at
+	// runs then, however long the rest of the start-up takes.
+	loop, stopLoop := context.WithCancel(ctx)
+	defer stopLoop()
+	go s.controlLoop(loop)
 	if err := s.startData(ctx, o.Dir); err != nil {
 		return err
 	}
 	if err := s.serveAWS(); err != nil {
 		return err
 	}
-	go s.controlLoop(ctx)
 	if err := s.waitForMinimum(ctx); err != nil {
 		return err
 	}
@@ -197,18 +202,37 @@ func (s *sandbox) serve(what string, h http.Handler) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// controlLoop runs every region's minute on the platform clock.
+// tickOffset is where in each platform minute the control loop runs:
+// halfway, so that the metrics the load balancers and ECS publish as the
+// minute before ends are in CloudWatch when the alarms are evaluated, and
+// a scheduled action runs inside the minute it is due.
+const tickOffset = 30 * time.Second
+
+// controlLoop runs every region's minute on the platform clock, at
+// tickOffset into each minute.
 func (s *sandbox) controlLoop(ctx context.Context) {
+	now := s.clock.Now()
+	first := now.Truncate(time.Minute).Add(tickOffset)
+	if !first.After(now) {
+		first = first.Add(time.Minute)
+	}
+	wait := s.clock.NewTimer(first.Sub(now))
+	defer wait.Stop()
+	select {
+	case <-ctx.Done():
+		return
+	case now = <-wait.C():
+	}
 	t := s.clock.NewTicker(autoscaling.TickInterval)
 	defer t.Stop()
 	for {
+		for _, r := range s.regions {
+			r.tick(s.cfg.Platform, now)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C():
-			for _, r := range s.regions {
-				r.tick(s.cfg.Platform, now)
-			}
+		case now = <-t.C():
 		}
 	}
 }
