@@ -319,8 +319,18 @@ func pidStrings(pids []int) []string {
 // takes it down when the test ends.
 func startSandbox(t *testing.T, deviations ...string) (dir string) {
 	t.Helper()
+	return startSandboxAt(t, "", deviations...)
+}
+
+// startSandboxAt starts a sandbox whose platform clock begins at startAt
+// (as sandbox up --start-at takes it; empty is now).
+func startSandboxAt(t *testing.T, startAt string, deviations ...string) (dir string) {
+	t.Helper()
 	dir = filepath.Join(t.TempDir(), "state")
 	args := []string{"sandbox", "up", "--state-dir", dir, "--spec", shippedSpec, "--time-scale", "60"}
+	if startAt != "" {
+		args = append(args, "--start-at", startAt)
+	}
 	for _, d := range deviations {
 		args = append(args, "--deviate", d)
 	}

@@ -85,8 +85,9 @@ func exists(ctx context.Context, f *framework.Framework, v *framework.Verdict, n
 		f.Errorf(v, "%v", err)
 	}
 	if len(alarms) == 0 {
-		v.Observed = "no alarm " + name
-		f.Fail(v, fmt.Sprintf("%s: target %s has no CloudWatch alarm %s: the runbook recommends it, so nothing would tell anyone", v.Section, f.Target.Name, name))
+		v.Observed, v.ObservedAt = "no alarm "+name, f.Now()
+		f.Fail(v, fmt.Sprintf("%s: target %s has no CloudWatch alarm %s (DescribeAlarms at %s): the runbook recommends it, so nothing would tell anyone",
+			v.Section, f.Target.Name, name, v.ObservedAt.Format(time.RFC3339)))
 	}
 }
 

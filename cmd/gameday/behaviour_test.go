@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gameday-sre/gameday/suites/runner"
+	"github.com/gameday-sre/gameday/timeline"
+)
+
+// runFocused runs the specs of one suite whose ids match focus against a
+// target, with a spec file, and reads its verdicts.
+func runFocused(t *testing.T, target, specPath, suite, focus string) (int, []runner.Verdict, string) {
+	t.Helper()
+	dir := t.TempDir()
+	out, code := gameday(t, "run", "--target", target, "--spec", specPath, "--suite", suite, "--focus", focus,
+		"--reports", filepath.Join(dir, "run"), "--ledger", filepath.Join(dir, "ledger.jsonl"))
+	data, err := os.ReadFile(filepath.Join(dir, "run", "verdicts.json"))
+	var vs []runner.Verdict
+	if err == nil {
+		err = json.Unmarshal(data, &vs)
+	}
+	if err != nil {
+		t.Fatalf("run exited %d and left no verdicts (%v):\n%s", code, err, out)
+	}
+	return code, vs, out
+}
+
+// judged are the verdicts of the specs the focus kept, by id: Ginkgo
+// skips the others without a word.
+func judged(vs []runner.Verdict) map[string]runner.Verdict {
+	out := map[string]runner.Verdict{}
+	for _, v := range vs {
+		if v.Status != timeline.Skipped || v.Message != "" {
+			out[v.ID] = v
+		}
+	}
+	return out
+}
+
+// Each behaviour the runbook promises outside scaling's CPU policy, broken
+// on its own, fails exactly the spec that judges it, naming the runbook
+// section, the window or budget and what the platform did; the same specs
+// pass against a clean sandbox. Each row runs only its experiment (--focus)
+// on a sandbox of its own, whose clock starts where the row needs it.
+func TestBehaviourCatchesEachDeviation(t *testing.T) {
+	tests := []struct {
+		name      string
+		deviation string
+		startAt   string
+		suite     string
+		focus     string
+		// failed is the one spec that must fail; empty for a clean row.
+		failed string
+		// says is what its message must hold besides the section: how it
+		// names the window or the budget.
+		says string
+		// passed, skipped and waived are specs that must end so.
+		passed, skipped, waived []string
+	}{
+		{name: "clean alarms", suite: "alarms", focus: `alarms\.`,
+			passed: []string{"alarms.APILatencyHigh.no-false-alarm", "alarms.APILatencyHigh.alarm-on-latency", "alarms.APILatencyHigh.ok-after-revert", "alarms.AutoScalingFailure.alarm-on-launch-failures"}},
+		{name: "APILatencyHigh fires too early", deviation: "alarm.APILatencyHigh.evaluationPeriods=1", suite: "alarms", focus: `APILatencyHigh\.(alarm-on|ok-after)`,
+			failed: "alarms.APILatencyHigh.alarm-on-latency", says: "too early", passed: []string{"alarms.APILatencyHigh.ok-after-revert"}},
+		{name: "APILatencyHigh absent", deviation: "alarm.APILatencyHigh=absent", suite: "alarms", focus: `APILatencyHigh\.(alarm-on|ok-after)`,
+			failed: "alarms.APILatencyHigh.alarm-on-latency", says: "has no CloudWatch alarm APILatencyHigh", skipped: []string{"alarms.APILatencyHigh.ok-after-revert"}},
+		{name: "AutoScalingFailure absent", deviation: "alarm.AutoScalingFailure=absent", suite: "alarms", focus: `AutoScalingFailure`,
+			failed: "alarms.AutoScalingFailure.alarm-on-launch-failures", says: "has no CloudWatch alarm AutoScalingFailure"},
+		{name: "clean queue, schedules and promise", startAt: "Mon 07:58", suite: "scaling", focus: `scaling\.(ai|api)\.`,
+			passed:  []string{"scaling.ai.queue-scale-out", "scaling.ai.queue-scale-out-cooldown", "scaling.ai.queue-scale-in-to-min", "scaling.api.scheduled.business-hours-scaling"},
+			skipped: []string{"scaling.api.scheduled.night-hours-scaling"}, waived: []string{"scaling.api.request-count-promise"}},
+		{name: "AI target 50", deviation: "ai.targetValue=50", suite: "scaling", focus: `scaling\.ai\.`,
+			failed: "scaling.ai.queue-scale-out", says: "want it between", passed: []string{"scaling.ai.queue-scale-out-cooldown", "scaling.ai.queue-scale-in-to-min"}},
+		{name: "AI cooldown 30s", deviation: "ai.scaleOutCooldown=30s", suite: "scaling", focus: `scaling\.ai\.`,
+			failed: "scaling.ai.queue-scale-out-cooldown", says: "ScaleOutCooldown", passed: []string{"scaling.ai.queue-scale-out", "scaling.ai.queue-scale-in-to-min"}},
+		{name: "no business hours", deviation: "scheduled.business-hours-scaling=absent", startAt: "Mon 07:58", suite: "scaling", focus: `scheduled\.`,
+			failed: "scaling.api.scheduled.business-hours-scaling", says: "want it between", skipped: []string{"scaling.api.scheduled.night-hours-scaling"}},
+		{name: "night hours at 22:00", deviation: "scheduled.night-hours-scaling.schedule=cron(0 22 ? * MON-FRI *)", startAt: "Mon 19:58", suite: "scaling", focus: `scheduled\.`,
+			failed: "scaling.api.scheduled.night-hours-scaling", says: "want it between", skipped: []string{"scaling.api.scheduled.business-hours-scaling"}},
+		{name: "API step scaling keeps the promise", deviation: "api.policy=step", suite: "scaling", focus: `request-count-promise`,
+			passed: []string{"scaling.api.request-count-promise"}},
+		{name: "clean resilience", suite: "resilience", focus: `resilience\.`,
+			passed: []string{"resilience.frontend.stop-1.replaced", "resilience.frontend.stop-1.error-budget", "resilience.api.stop-50pct.replaced", "resilience.api.stop-50pct.error-budget", "resilience.steady.no-oscillation"}},
+		{name: "slow replacement", deviation: "frontend.taskStartDelay=8m", suite: "resilience", focus: `resilience\.frontend\.`,
+			failed: "resilience.frontend.stop-1.replaced", says: "want it between", passed: []string{"resilience.frontend.stop-1.error-budget"}},
+		{name: "no draining", deviation: "frontend.draining=absent", suite: "resilience", focus: `resilience\.frontend\.`,
+			failed: "resilience.frontend.stop-1.error-budget", says: "the budget is", passed: []string{"resilience.frontend.stop-1.replaced"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dev []string
+			if tt.deviation != "" {
+				dev = []string{tt.deviation}
+			}
+			state := startSandboxAt(t, tt.startAt, dev...)
+			code, vs, out := runFocused(t, filepath.Join(state, "target.yaml"), shippedSpec, tt.suite, tt.focus)
+			got := judged(vs)
+			want := map[string]timeline.Status{}
+			for _, id := range tt.passed {
+				want[id] = timeline.Passed
+			}
+			for _, id := range tt.skipped {
+				want[id] = timeline.Skipped
+			}
+			for _, id := range tt.waived {
+				want[id] = timeline.Waived
+			}
+			if tt.failed != "" {
+				want[tt.failed] = timeline.Failed
+			}
+			for id, status := range want {
+				if got[id].Status != status {
+					t.Errorf("%s: %s %q, want %s", id, got[id].Status, got[id].Message, status)
+				}
+			}
+			for id, v := range got {
+				if _, ok := want[id]; !ok {
+					t.Errorf("%s ran (%s %q), but the row does not judge it", id, v.Status, v.Message)
+				}
+			}
+			if wantCode := map[bool]int{true: 1, false: 0}[tt.failed != ""]; code != wantCode {
+				t.Errorf("exit %d, want %d", code, wantCode)
+			}
+			if tt.failed != "" {
+				f := got[tt.failed]
+				if f.Runbook == "" || !strings.Contains(f.Message, f.Runbook) || !strings.Contains(f.Message, tt.says) || !timestamp.MatchString(f.Message) {
+					t.Errorf("message %q: want the runbook section %q, %q and the observed time", f.Message, f.Runbook, tt.says)
+				}
+			}
+			if t.Failed() {
+				t.Logf("run output:\n%s", out)
+			}
+		})
+	}
+}
+
+// The API's request-count promise is waived in the shipped spec until its
+// expiry; once the waiver has expired the same failure counts.
+func TestExpiredWaiverFailsAgain(t *testing.T) {
+	data, err := os.ReadFile(shippedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired := strings.Replace(string(data), "expires: 2027-03-31", "expires: 2026-01-01", 1)
+	if expired == string(data) {
+		t.Fatal("the shipped spec has no waiver expiring 2027-03-31 to expire")
+	}
+	specPath := filepath.Join(t.TempDir(), "platform.yaml")
+	if err := os.WriteFile(specPath, []byte(expired), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state := startSandbox(t)
+	code, vs, out := runFocused(t, filepath.Join(state, "target.yaml"), specPath, "scaling", `request-count-promise`)
+	v := judged(vs)["scaling.api.request-count-promise"]
+	if code != 1 || v.Status != timeline.Failed || !strings.Contains(v.Message, "promises that api scales out above 1000 requests per target") || !strings.Contains(v.Message, "nothing deploys scaling for it") {
+		t.Fatalf("exit %d, %s %q; want failed, saying the runbook promises scaling that nothing deploys\n%s", code, v.Status, v.Message, out)
+	}
+}
