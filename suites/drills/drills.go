@@ -78,7 +78,10 @@ func drill(f *framework.Framework, pr procedure) {
 		Labels: []framework.Label{framework.Drill, framework.Behaviour, framework.Disruptive}, Expected: pr.expected()}
 	ginkgo.Describe("the runbook's "+pr.section, func() {
 		f.It(v, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			f.Requires(profile.ECS, profile.AutoScaling)
+			// A platform that runs, not one that only stores its
+			// configuration: only that shows what Application Auto
+			// Scaling does with a procedure.
+			f.Requires(profile.ECS, profile.AutoScaling, profile.LoadBalancer)
 			d := &run{f: f, v: v}
 			before := d.drift(ctx, pr.bounds)
 			var faults []*chaos.Fault

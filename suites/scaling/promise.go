@@ -29,7 +29,7 @@ func promiseExperiment(f *framework.Framework, s spec.Service) {
 		Expected: fmt.Sprintf("a scaling policy on %s that scales out above %v requests per target a minute%s", s.ID, above, scaleInText(t))}
 	ginkgo.Describe(s.ID+" under its request-count trigger", func() {
 		f.It(v, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			f.Requires(profile.AutoScaling)
+			f.Requires(profile.AutoScaling, profile.LoadBalancer)
 			svc := platform.New(f, s)
 			policies, err := f.Target.AWS.ScalingPolicies(ctx, svc.Resource)
 			if err != nil {
@@ -40,7 +40,7 @@ func promiseExperiment(f *framework.Framework, s spec.Service) {
 				f.Fail(v, fmt.Sprintf("%s: the runbook promises that %s scales out above %v requests per target and in below %v, but nothing deploys scaling for it: DescribeScalingPolicies on %s returns no policy",
 					v.Section, s.ID, above, below(t), svc.Resource))
 			}
-			f.Requires(profile.ECS, profile.CloudWatch, profile.LoadBalancer)
+			f.Requires(profile.ECS, profile.CloudWatch)
 			target, ok := svc.LoadTarget()
 			if !ok {
 				ginkgo.Skip(s.ID + " has no public route for load")

@@ -30,7 +30,9 @@ func scheduledExperiment(f *framework.Framework, a spec.ScheduledAction) {
 		Expected: fmt.Sprintf("%s sets min %d and max %d within %s of each time %s", a.Name, a.MinCapacity, a.MaxCapacity, sch.Within, a.Schedule)}
 	ginkgo.Describe("scheduled action "+a.Name, func() {
 		f.It(v, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			f.Requires(profile.AutoScaling)
+			// A platform that runs: a store of configuration keeps no
+			// schedule.
+			f.Requires(profile.AutoScaling, profile.LoadBalancer)
 			svc := platform.Named(f, a.Service)
 			if svc == nil {
 				f.Errorf(v, "no service %s in the spec", a.Service)
