@@ -126,7 +126,7 @@ or an unreachable target.`,
 		if err != nil && !interrupted {
 			return err
 		}
-		m := folder.Manifest{ID: id, Target: tgt.Name, Version: toolVersion(), Spec: specID, Suites: suites, LabelFilter: labels,
+		m := folder.Manifest{ID: id, Target: tgt.Name, Version: toolVersion(), Spec: specID, Suites: suites, LabelFilter: labels, Focus: focus,
 			Scale: scale(tgt), Started: began, Ended: folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}, Interrupted: interrupted}
 		if err := folder.WriteManifest(dir, m); err != nil {
 			return err

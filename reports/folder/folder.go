@@ -48,9 +48,11 @@ type Manifest struct {
 	Target  string `json:"target"`
 	Version string `json:"version"`
 	Spec    Spec   `json:"spec"`
-	// Suites are the suites run, in order; LabelFilter narrowed them.
+	// Suites are the suites run, in order; LabelFilter and Focus (a
+	// regular expression of spec ids) narrowed them.
 	Suites      []string `json:"suites"`
 	LabelFilter string   `json:"labelFilter,omitempty"`
+	Focus       string   `json:"focus,omitempty"`
 	// Scale is the target clock's platform seconds per real second: 1
 	// for real AWS, 60 for the sandbox by default.
 	Scale   float64 `json:"scale"`
