@@ -1,12 +1,14 @@
 package text_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gameday-sre/gameday/reports/folder"
 	"github.com/gameday-sre/gameday/reports/internal/runtest"
 	"github.com/gameday-sre/gameday/reports/text"
+	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/timeline"
 )
 
@@ -58,5 +60,39 @@ func TestVerdicts(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the verdicts lack %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestSpec(t *testing.T) {
+	p, err := spec.Load("../../fixtures/spec/platform.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		only    []string
+		want    []string
+		notWant []string
+	}{
+		{nil, []string{"SCALING (Scaling Types", "POLICIES (", "cpu-scaling-policy", "180s / 600s", "ALARMS (", "APILatencyHigh", "DECISIONS ("}, nil},
+		{[]string{"alarms"}, []string{"ALARMS (Recommended Monitoring Alerts)", "TargetResponseTime"}, []string{"SCALING (", "cpu-scaling-policy"}},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		if err := text.Spec(&b, p, tt.only); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("spec tables %v lack %q", tt.only, want)
+			}
+		}
+		for _, not := range tt.notWant {
+			if strings.Contains(b.String(), not) {
+				t.Errorf("spec tables %v have %q", tt.only, not)
+			}
+		}
+	}
+	if areas := text.SpecAreas(); len(areas) < 10 || areas[0] != "scaling" || !slices.Contains(areas, "decisions") {
+		t.Errorf("areas %v", areas)
 	}
 }
