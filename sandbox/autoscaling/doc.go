@@ -12,7 +12,10 @@
 // optionally, Deployments. Time is platform time: API calls read a Clock
 // for the moments AWS takes from its own clock, and the sandbox calls Tick
 // once per platform minute with the current time, so tests are
-// deterministic and never sleep.
+// deterministic and never sleep. An alarm's transition invokes a policy at
+// once through InvokePolicy (the sandbox's alarm actions); Tick re-invokes
+// the policies of alarms that stay in ALARM. Policies size their changes
+// with the datapoints of the alarm's StateReasonData, as AWS's do.
 //
 // The rules AWS documents carry their source at the code that implements
 // them; aws-semantics.md (Application Auto Scaling) is the summary they
