@@ -133,6 +133,10 @@ type Config struct {
 	Metrics lb.MetricSink
 	// Processes, if not nil, records each task process.
 	Processes ProcessRecorder
+	// OnStopped, if not nil, is called with each task that reaches
+	// STOPPED, on a goroutine of its own so that it may call back into
+	// the control plane.
+	OnStopped func(Task)
 	// Logger logs task transitions; default nowhere.
 	Logger *slog.Logger
 	// TaskOutput receives the tasks' stderr; default nowhere.

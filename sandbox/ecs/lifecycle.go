@@ -327,5 +327,8 @@ func (c *ControlPlane) stoppedLocked(tk *task) {
 	tk.view.HealthStatus = HealthUnknown
 	tk.view.Containers[0].LastStatus = StatusStopped
 	c.log.Info("task stopped", "service", tk.svc.name, "task", tk.id, "stopCode", tk.view.StopCode, "reason", tk.view.StoppedReason)
+	if c.cfg.OnStopped != nil {
+		go c.cfg.OnStopped(copyTask(tk.view))
+	}
 	c.poke()
 }

@@ -90,6 +90,7 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 		NoDraining:         undrained,
 		Metrics:            sink,
 		Processes:          o.Dir,
+		OnStopped:          r.publishFailedLaunch,
 		Logger:             r.log,
 		TaskOutput:         o.Log,
 	}, s.clock)
@@ -141,10 +142,27 @@ func (r *region) publishQueueDepth(p *spec.Platform, now time.Time) {
 	}
 }
 
+// publishFailedActivity and publishFailedLaunch are the platform's
+// publisher of the runbook's custom FailedScalingActivity metric (decision
+// custom-AIWritingEnhancement-FailedScalingActivity): one count for every
+// scaling activity that fails, and for every task that fails to start,
+// the capacity a scaling activity asked for and did not get. Application
+// Auto Scaling's own activity succeeds once ECS accepts the desired count;
+// a launch failure shows only in ECS, so the publisher watches both.
 func (r *region) publishFailedActivity(a autoscaling.ScalingActivity) {
+	r.publishFailure(a.StartTime)
+}
+
+func (r *region) publishFailedLaunch(t ecs.Task) {
+	if t.StopCode == ecs.StopCodeTaskFailedToStart {
+		r.publishFailure(t.StoppedAt)
+	}
+}
+
+func (r *region) publishFailure(at time.Time) {
 	one := 1.0
 	err := r.cw.PutMetricData("AIWritingEnhancement", []cloudwatch.MetricDatum{{
-		MetricName: "FailedScalingActivity", Timestamp: a.StartTime, Value: &one, Unit: "Count",
+		MetricName: "FailedScalingActivity", Timestamp: at, Value: &one, Unit: "Count",
 	}})
 	if err != nil {
 		r.log.Error("publishing FailedScalingActivity", "err", err)
