@@ -62,9 +62,9 @@ func urlOnly(t *testing.T, stateDir string) string {
 
 var timestamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
 
-// The scaling suite passes against a clean sandbox reached by URL only,
-// and each deviation from the runbook's scaling fails exactly the spec
-// that judges it, with a message that names the runbook section, the
+// The scaling suite's CPU experiment passes against a clean sandbox
+// reached by URL only, and each deviation from the runbook's CPU scaling
+// fails exactly the spec that judges it, with a message that names the runbook section, the
 // window and when the platform did what it did (design principle 7).
 func TestScalingSuiteCatchesEachDeviation(t *testing.T) {
 	tests := []struct {
@@ -88,9 +88,9 @@ func TestScalingSuiteCatchesEachDeviation(t *testing.T) {
 			if tt.deviation != "" {
 				dev = []string{tt.deviation}
 			}
-			code, vs, out := runBehaviour(t, urlOnly(t, startSandbox(t, dev...)), "scaling")
+			code, vs, out := runFocused(t, urlOnly(t, startSandbox(t, dev...)), shippedSpec, "scaling", `scaling\.frontend\.`)
 			var failed []runner.Verdict
-			for _, v := range vs {
+			for _, v := range judged(vs) {
 				switch v.Status {
 				case timeline.Failed, timeline.Error, timeline.Inconclusive:
 					failed = append(failed, v)
@@ -99,8 +99,8 @@ func TestScalingSuiteCatchesEachDeviation(t *testing.T) {
 					t.Errorf("%s %s: %s", v.ID, v.Status, v.Message)
 				}
 			}
-			if len(vs) != 8 {
-				t.Errorf("%d verdicts, want the suite's 8:\n%s", len(vs), out)
+			if n := len(judged(vs)); n != 8 {
+				t.Errorf("%d verdicts, want the frontend experiment's 8:\n%s", n, out)
 			}
 			if tt.spec == "" {
 				if code != 0 || len(failed) > 0 {
