@@ -243,8 +243,12 @@ func (a *Attacker) encode(r *vegeta.Result) error {
 // measured, and HTTP/1.1 only, so connections are what a fleet of clients
 // would open.
 func (a *Attacker) transport() *http.Transport {
+	dial := a.cfg.dial
+	if dial == nil {
+		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
+	}
 	return &http.Transport{
-		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         dial,
 		MaxIdleConnsPerHost: a.cfg.connections,
 		MaxConnsPerHost:     a.cfg.maxConnections,
 		DisableKeepAlives:   !a.cfg.keepAlive,

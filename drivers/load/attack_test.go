@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -439,5 +441,32 @@ func TestRunRecordingFails(t *testing.T) {
 				t.Fatalf("attack not stopped: %v", sum)
 			}
 		})
+	}
+}
+
+// With Dial, connections go where the dial function says: a name no
+// system resolver knows reaches the server it maps to.
+func TestRunDialsThroughOption(t *testing.T) {
+	t.Parallel()
+	srv, hits := server(t, 0)
+	var dials atomic.Int64
+	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		dials.Add(1)
+		if !strings.HasPrefix(address, "api.gameday.invalid:") {
+			return nil, fmt.Errorf("dialled %s", address)
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
+	}
+	a, err := NewAttacker(scaledClock(t), Dial(dial))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	sum, err := a.Run(context.Background(), Target{URL: "http://api.gameday.invalid:" + port + "/"}, Steady(20, 30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits.Load() == 0 || dials.Load() == 0 || sum.Metrics.StatusCodes["200"] == 0 {
+		t.Fatalf("%d dials, %d hits, codes %v; want every request through the dial function", dials.Load(), hits.Load(), sum.Metrics.StatusCodes)
 	}
 }

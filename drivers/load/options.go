@@ -1,9 +1,11 @@
 package load
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"strings"
 	"time"
 
@@ -47,6 +49,7 @@ type config struct {
 	window                      time.Duration
 	log                         *timeline.Log
 	results                     io.Writer
+	dial                        func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 func defaults() config {
@@ -95,6 +98,14 @@ func Period(d time.Duration) Option { return func(c *config) { c.window = d } }
 
 // Timeline records a LoadWindow per window on log; nil records nothing.
 func Timeline(log *timeline.Log) Option { return func(c *config) { c.log = log } }
+
+// Dial replaces how the attack opens connections: drivers/dns's Dialer
+// resolves the target's name through a chosen DNS server per new
+// connection, honouring the TTL, so the load follows a DNS failover as
+// clients do.
+func Dial(f func(ctx context.Context, network, address string) (net.Conn, error)) Option {
+	return func(c *config) { c.dial = f }
+}
 
 // Results writes every result to w in vegeta's gob encoding, as `vegeta
 // attack` does, for `vegeta report` and `vegeta plot`; nil keeps none. Runs of
