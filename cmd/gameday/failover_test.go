@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/miekg/dns"
 
+	awsdriver "github.com/gameday-sre/gameday/drivers/aws"
 	"github.com/gameday-sre/gameday/sandbox/supervisor"
 	"github.com/gameday-sre/gameday/spec"
 )
@@ -106,4 +112,68 @@ func resolve(t *testing.T, server, name string) string {
 		}
 	}
 	return dns.RcodeToString[r.Rcode]
+}
+
+// With every API task of the primary region stopped and its load balancer
+// up, the primary health check (on /health, which the frontend answers)
+// stays healthy: only EvaluateTargetHealth on the alias sees that the load
+// balancer has a target group with no healthy target. With it the answer
+// moves to the secondary region; without it the answer stays, as Route 53
+// does.
+func TestEvaluateTargetHealthMatters(t *testing.T) {
+	p, err := spec.Load(shippedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := p.Route53.FailoverRecords[0]
+	api := p.Services[slices.IndexFunc(p.Services, func(s spec.Service) bool { return s.ID == "api" })]
+	tests := []struct {
+		evaluate bool
+		moves    bool
+	}{
+		{true, true},
+		{false, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("EvaluateTargetHealth=%v", tt.evaluate), func(t *testing.T) {
+			// A Saturday: no scheduled action moves the API's capacity.
+			dir := startSandboxAt(t, "Sat 12:00", fmt.Sprintf("failover.Primary.evaluateTargetHealth=%v", tt.evaluate))
+			st := status(t, dir)
+			primaryIP, secondaryIP := lbHost(t, st, p.Regions.Primary.Name), lbHost(t, st, p.Regions.Failover.Name)
+			answer := func() string { return resolve(t, st.Endpoints.DNS, record.Name) }
+			waitFor(t, 10*time.Second, "the primary health check healthy", func() bool { return primaryCheck(t, dir).Healthy })
+			if got := answer(); got != primaryIP {
+				t.Fatalf("%s answers %s before the tasks stop, want the primary region's %s", record.Name, got, primaryIP)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			c, err := awsdriver.New(ctx, awsdriver.Target{Endpoint: st.Endpoints.AWS, Region: p.Regions.Primary.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ECS.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String(p.Cluster), Service: aws.String(api.ECSService), DesiredCount: aws.Int32(0)}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 30*time.Second, "every API task of the primary region stopped", func() bool {
+				for _, s := range status(t, dir).Services {
+					if s.Region == p.Regions.Primary.Name && s.Name == api.ECSService {
+						return s.Running == 0 && s.Pending == 0
+					}
+				}
+				return false
+			})
+			if tt.moves {
+				waitFor(t, 5*time.Second, record.Name+" answering the secondary region", func() bool { return answer() == secondaryIP })
+				return
+			}
+			// Longer than the health check takes to fail anything it sees.
+			until := time.Now().Add(time.Duration(p.Route53.HealthChecks[0].FailureThreshold+2) * p.Route53.HealthChecks[0].RequestInterval.D() / 60)
+			for time.Now().Before(until) {
+				if got := answer(); got != primaryIP {
+					t.Fatalf("%s answers %s with EvaluateTargetHealth false and the primary health check %v; want it to stay %s", record.Name, got, primaryCheck(t, dir).Healthy, primaryIP)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
 }

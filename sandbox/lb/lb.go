@@ -442,3 +442,21 @@ func (l *LoadBalancer) route(path string) *group {
 	}
 	return l.def
 }
+
+// HealthyForDNS is the load balancer's health as Route 53 reads it for an
+// alias record with EvaluateTargetHealth: up, and every target group with
+// at least one healthy target (the target groups' DNS failover minimum of
+// one healthy target, AWS's default; "when all the target groups in an
+// Application Load Balancer are healthy, Route 53 marks the alias record
+// as healthy").
+func (l *LoadBalancer) HealthyForDNS() bool {
+	if l.Mode() != Up {
+		return false
+	}
+	for _, g := range l.groups {
+		if healthy, _, _ := g.counts(); healthy == 0 {
+			return false
+		}
+	}
+	return true
+}

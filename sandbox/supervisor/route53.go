@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 
 	"github.com/gameday-sre/gameday/sandbox/dnsserver"
@@ -92,10 +93,57 @@ func (s *sandbox) dialRegion(ctx context.Context, network, address string) (net.
 	return d.DialContext(ctx, network, address)
 }
 
+// balancerOf is the region whose load balancer an alias DNS name of the
+// failover records stands for: in the sandbox those names are the
+// regions' load balancers.
+func (s *sandbox) balancerOf(name string) (*region, bool) {
+	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	for _, r := range s.cfg.Platform.Route53.FailoverRecords {
+		if r.Alias == nil || strings.TrimSuffix(strings.ToLower(r.Alias.DNSName), ".") != name {
+			continue
+		}
+		i := 0
+		if r.Failover == "SECONDARY" {
+			i = 1
+		}
+		if i < len(s.regions) && s.regions[i].balancer != nil {
+			return s.regions[i], true
+		}
+	}
+	return nil, false
+}
+
+// resolveBalancer resolves an alias target's name to its load balancer,
+// as public DNS resolves an ELB's name, so that Route 53 treats it as a
+// resource outside the hosted zones whose health EvaluateTargetHealth
+// asks of the load balancer.
+func (s *sandbox) resolveBalancer(_ context.Context, host string) ([]netip.Addr, error) {
+	r, ok := s.balancerOf(host)
+	if !ok {
+		return nil, nil
+	}
+	ip, _, err := net.SplitHostPort(r.balancer.Addr())
+	if err != nil {
+		return nil, err
+	}
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return nil, err
+	}
+	return []netip.Addr{addr}, nil
+}
+
+// balancerHealth is a load balancer's health for EvaluateTargetHealth.
+func (s *sandbox) balancerHealth(_ context.Context, dnsName string) bool {
+	r, ok := s.balancerOf(dnsName)
+	return ok && r.balancer.HealthyForDNS()
+}
+
 // newRoute53 makes the sandbox's Route 53, which checks the regions over
 // dialRegion.
 func (s *sandbox) newRoute53() *route53.Engine {
-	e := route53.New(s.clock, route53.WithLogger(s.log.With("service", "route53")), route53.WithDialer(s.dialRegion))
+	e := route53.New(s.clock, route53.WithLogger(s.log.With("service", "route53")), route53.WithDialer(s.dialRegion),
+		route53.WithResolver(s.resolveBalancer), route53.WithTargetHealth(s.balancerHealth))
 	e.OnHealthChange(func(c route53.HealthChange) {
 		s.mu.Lock()
 		s.healthSince[c.HealthCheckId] = c.At
