@@ -198,9 +198,9 @@ func TestDeregistrationDelayEndsDrain(t *testing.T) {
 // A target whose process is gone keeps its share of requests, each a 502,
 // until its health checks fail it: ALB has no passive health checking.
 func TestRefusingTargetGetsRequestsUntilChecksFailIt(t *testing.T) {
-	// Checks a platform minute (100 ms real) apart: two failures take at
-	// least that long, far more than the requests below.
-	slow := HealthCheck{Interval: time.Minute, Timeout: time.Second, HealthyThreshold: 2, UnhealthyThreshold: 2}
+	// Checks five platform minutes (500 ms real) apart: two failures take
+	// at least that long, far more than the requests below.
+	slow := HealthCheck{Interval: 5 * time.Minute, Timeout: time.Second, HealthyThreshold: 2, UnhealthyThreshold: 2}
 	l := startLB(t, nil, func(c *Config) { c.TargetGroups[0].HealthCheck = slow })
 	arn := groupARN(t, l, "tg-frontend")
 	_, b := backend(t, "b", nil)

@@ -84,8 +84,8 @@ func (s scalingAlarms) AlarmsWithAction(arn string) ([]autoscaling.AlarmStatus, 
 	}
 }
 
-// recentDatapoints reads stateReasonData's recentDatapoints, which are
-// oldest first, newest first; none if there are none.
+// recentDatapoints reads stateReasonData's recentDatapoints, written
+// oldest first, and returns them newest first; none if there are none.
 func recentDatapoints(reasonData string) []float64 {
 	var data struct {
 		RecentDatapoints []float64 `json:"recentDatapoints"`
