@@ -72,4 +72,8 @@
 //     scale in the sandbox: requests come at real rates and a task's
 //     capacity is per real second, so a platform minute of 60/scale real
 //     seconds counts as a minute of the modelled platform at that rate.
+//     Requests paced on the platform clock instead, Route 53's health
+//     checks through the HTTPS listener, are over-counted by the same
+//     factor; they go to the default (frontend) target group, whose counts
+//     no policy or alarm of the runbook reads.
 package lb
