@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,19 +23,38 @@ import (
 	"github.com/gameday-sre/gameday/clock"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/state"
-	"github.com/gameday-sre/gameday/sandbox/task"
 	"github.com/gameday-sre/gameday/spec"
 )
 
-// taskEnv makes the test binary run the task program instead of the
-// tests, so that the sandbox starts real task processes without a build.
-const taskEnv = "GAMEDAY_SUPERVISOR_TEST_TASK"
+var (
+	buildOnce sync.Once
+	taskBin   string
+	buildErr  error
+)
 
-func TestMain(m *testing.M) {
-	if os.Getenv(taskEnv) == "1" {
-		os.Exit(task.Main(os.Args[1:], os.Stdout, os.Stderr))
+// taskProgram builds cmd/gameday-task once, without the race detector, so
+// that the sandbox's tasks are the small program they are in production
+// and a race-instrumented test does not slow every task process down.
+func taskProgram(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the whole sandbox with real task processes; skipped with -short")
 	}
-	os.Exit(m.Run())
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gameday-task")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		taskBin = filepath.Join(dir, "gameday-task")
+		if out, err := exec.Command("go", "build", "-o", taskBin, "../../cmd/gameday-task").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build cmd/gameday-task: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return taskBin
 }
 
 // sandboxUnderTest is a running sandbox and SDK clients of its primary
@@ -72,12 +93,12 @@ func startSandbox(t *testing.T, scale float64, start time.Time, deviations ...st
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(taskEnv, "1")
+	bin := taskProgram(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Options{Config: cfg, Dir: dir, TaskCommand: []string{os.Args[0]}, Log: &logs})
+		done <- Run(ctx, Options{Config: cfg, Dir: dir, TaskCommand: []string{bin}, Log: &logs})
 	}()
 	t.Cleanup(func() {
 		cancel()
