@@ -27,11 +27,13 @@ vet:
 	$(GO) vet ./...
 
 test: vet ## go vet, unit tests under the race detector, the suites against real sandboxes, a bounded fuzz run
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /cmd/gameday$$)
-	@# The sandbox runs real processes in scaled time: alone on the machine,
-	@# so other packages' tests do not starve its platform minutes. The
-	@# suites and their load run in gameday binaries the tests build without
-	@# the race detector, which would slow the load below its plan.
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e /cmd/gameday$$ -e /sandbox/supervisor$$)
+	@# Whole sandboxes run real processes in scaled time: alone on the
+	@# machine, so other packages' tests do not starve their platform
+	@# minutes. The suites and their load run in gameday binaries the tests
+	@# build without the race detector, which would slow the load below
+	@# its plan.
+	$(GO) test -race -count=1 -timeout=20m ./sandbox/supervisor
 	$(GO) test -race -count=1 -timeout=60m ./cmd/gameday
 	$(MAKE) fuzz
 
