@@ -132,14 +132,16 @@ func latencyAlarm(f *framework.Framework, a spec.Alarm) {
 	}
 	period, n := a.Period.D(), a.EvaluationPeriods
 	var fault *chaos.Fault
-	var injected, alarmed time.Time
+	var injected time.Time
 	ginkgo.Describe(a.Name+" under injected latency", ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		var api spec.Service
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
 			f.Requires(profile.CloudWatch, profile.LoadBalancer)
 			api = apiOf(f)
 		})
-		f.It(verdict("alarm-on-latency", fmt.Sprintf("ALARM after %d breaching %s periods of %s p90 above %v s", n, period, latencyMetric, a.Threshold)),
+		// The ALARM, even one too early, is what the revert is to clear.
+		alarmed := verdict("alarm-on-latency", fmt.Sprintf("ALARM after %d breaching %s periods of %s p90 above %v s", n, period, latencyMetric, a.Threshold))
+		f.It(alarmed,
 			func(ctx ginkgo.SpecContext, v *framework.Verdict) {
 				exists(ctx, f, v, a.Name)
 				url := f.Target.Endpoints.LoadBalancers[f.Target.Regions.Primary] + apiPath
@@ -158,12 +160,11 @@ func latencyAlarm(f *framework.Framework, a spec.Alarm) {
 				// periods after the latency began.
 				w := framework.Window{Earliest: injected.Add(time.Duration(n-1) * period), Latest: injected.Add(time.Duration(n)*period + evaluation)}
 				at := f.ExpectWithin(ctx, v, a.Name+" in ALARM", state(f, a.Name, "ALARM"), w)
-				alarmed = at
 				v.Observed = fmt.Sprintf("ALARM %s after %s was injected", at.Sub(injected).Round(time.Second), add)
 			})
 		f.It(verdict("ok-after-revert", fmt.Sprintf("OK within one %s period of the latency being removed", period)),
 			func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-				if fault == nil || alarmed.IsZero() {
+				if fault == nil || alarmed.ObservedAt.IsZero() {
 					ginkgo.Skip("no ALARM to clear: see " + Name + "." + a.Name + ".alarm-on-latency")
 				}
 				if err := fault.Revert(ctx); err != nil {

@@ -42,13 +42,18 @@ func scheduledExperiment(f *framework.Framework, a spec.ScheduledAction) {
 			if err != nil {
 				f.Errorf(v, "scheduled action %s: timezone %q: %v", a.Name, a.Timezone, err)
 			}
-			// Another experiment's hours may have covered it: the activity
-			// AWS records is the evidence either way.
-			since := f.Started
+			// Another experiment's hours, or the sandbox's start-up, may
+			// have covered it: the activity AWS records is the evidence
+			// either way, for any occurrence since the scalable target
+			// existed.
+			since, err := lookback(ctx, f, svc.Resource, f.Started.Add(-sch.MaxWait.D()))
+			if err != nil {
+				f.Errorf(v, "%v", err)
+			}
 			next, ok := nextOccurrence(a.Schedule, since.In(loc), now.Add(sch.MaxWait.D()).Sub(since))
 			if !ok {
-				ginkgo.Skip(fmt.Sprintf("%s did not fall due since the suite began at %s and does not within %s of the platform time %s (experiments.schedules.maxWait); start the platform's clock just before it, as 'gameday sandbox up --start-at' does, or let a run wait longer",
-					a.Schedule, f.Started.Format("Mon 15:04 MST"), sch.MaxWait, now.Format("Mon 15:04 MST")))
+				ginkgo.Skip(fmt.Sprintf("%s did not fall due since %s and does not within %s of the platform time %s (experiments.schedules.maxWait); start the platform's clock just before it, as 'gameday sandbox up --start-at' does, or let a run wait longer",
+					a.Schedule, since.Format("Mon 15:04 MST"), sch.MaxWait, now.Format("Mon 15:04 MST")))
 			}
 			now = since
 			cause := fmt.Sprintf("scheduled action name %s was triggered", a.Name)
@@ -93,6 +98,22 @@ func nextOccurrence(s spec.Schedule, now time.Time, limit time.Duration) (time.T
 		}
 	}
 	return time.Time{}, false
+}
+
+// lookback is the earliest instant an occurrence is judged from: from,
+// or the scalable target's creation when that is later, since before it
+// nothing could have run the action.
+func lookback(ctx context.Context, f *framework.Framework, resource string, from time.Time) (time.Time, error) {
+	targets, err := f.Target.AWS.ScalableTargets(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, t := range targets {
+		if aws.ToString(t.ResourceId) == resource && t.CreationTime != nil && t.CreationTime.After(from) {
+			return *t.CreationTime, nil
+		}
+	}
+	return from, nil
 }
 
 // bounds reads a scalable target's minimum and maximum capacity.
