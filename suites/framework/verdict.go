@@ -73,6 +73,11 @@ func outcome(state types.SpecState, failure string, v *Verdict, w *waiver, today
 	if !today.Before(w.Expires.Time) {
 		return status, fmt.Sprintf("%s (waiver of finding %s expired on %s)", result, w.finding, w.Expires)
 	}
+	if status == timeline.Passed {
+		// A pass needs no excuse: the platform keeps the promise, and the
+		// waiver's owner should hear that it can go.
+		return status, fmt.Sprintf("passed; the waiver by finding %s (until %s, owner %s) is no longer needed", w.finding, w.Expires, w.Owner)
+	}
 	return timeline.Waived, fmt.Sprintf("waived by finding %s until %s (owner %s: %s); result %s", w.finding, w.Expires, w.Owner, w.Reason, result)
 }
 

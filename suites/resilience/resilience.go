@@ -191,8 +191,6 @@ func (st *stop) errorBudget(ctx ginkgo.SpecContext, v *framework.Verdict, budget
 	if err := f.Sleep(ctx, windowClose); err != nil {
 		return
 	}
-	st.load.Stop()
-	st.load = nil
 	requests, failed, codes := loadErrors(f.Timeline.Events(), st.svc.Spec.ID, st.stopped, end)
 	v.Window = framework.Window{Earliest: st.stopped, Latest: end}
 	share := 0.0
