@@ -58,7 +58,9 @@ step "spec lint (findings decided)" "${PIPESTATUS[0]}"
 "$bin" spec lint --spec "$spec" -o json >"$run/spec-lint.json"
 
 echo "== 2/5 the sandbox: two regions, Route 53, Redis, at 60x"
-if ! "$bin" sandbox up --spec "$spec" --state-dir "$sandbox"; then
+# A weekday morning, so that the API's business-hours scheduled action
+# falls due while the game day runs (GAMEDAY_START_AT overrides it).
+if ! "$bin" sandbox up --spec "$spec" --state-dir "$sandbox" --start-at "${GAMEDAY_START_AT:-Mon 07:45}"; then
 	echo "gameday: the sandbox did not come up; nothing was judged" >&2
 	exit 2
 fi

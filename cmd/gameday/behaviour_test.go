@@ -75,6 +75,8 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			failed: "scaling.ai.queue-scale-out-cooldown", says: "ScaleOutCooldown", passed: []string{"scaling.ai.queue-scale-out", "scaling.ai.queue-scale-in-to-min"}},
 		{name: "no business hours", deviation: "scheduled.business-hours-scaling=absent", startAt: "Mon 07:58", suite: "scaling", focus: `scheduled\.`,
 			failed: "scaling.api.scheduled.business-hours-scaling", says: "want it between", skipped: []string{"scaling.api.scheduled.night-hours-scaling"}},
+		{name: "night hours as the runbook says", startAt: "Mon 19:58", suite: "scaling", focus: `scheduled\.`,
+			passed: []string{"scaling.api.scheduled.night-hours-scaling"}, skipped: []string{"scaling.api.scheduled.business-hours-scaling"}},
 		{name: "night hours at 22:00", deviation: "scheduled.night-hours-scaling.schedule=cron(0 22 ? * MON-FRI *)", startAt: "Mon 19:58", suite: "scaling", focus: `scheduled\.`,
 			failed: "scaling.api.scheduled.night-hours-scaling", says: "want it between", skipped: []string{"scaling.api.scheduled.business-hours-scaling"}},
 		{name: "API step scaling keeps the promise", deviation: "api.policy=step", suite: "scaling", focus: `request-count-promise`,

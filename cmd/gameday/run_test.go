@@ -144,7 +144,7 @@ func TestRevertUndoesWhatAKilledRunLeft(t *testing.T) {
 	target := filepath.Join(state, "target.yaml")
 	dir := t.TempDir()
 	ledger := filepath.Join(dir, "ledger.jsonl")
-	run := exec.Command(gamedayBinary(t), "run", "--target", target, "--spec", shippedSpec, "--suite", "alarms",
+	run := exec.Command(gamedayBinary(t), "run", "--target", target, "--spec", shippedSpec, "--suite", "alarms", "--focus", `APILatencyHigh\.alarm-on-latency`,
 		"--reports", filepath.Join(dir, "run"), "--ledger", ledger)
 	if err := run.Start(); err != nil {
 		t.Fatal(err)
@@ -198,7 +198,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"run"}, `required flag(s) "target" not set`},
-		{[]string{"run", "--target", unreachable, "--suite", "nope"}, `--suite "nope": want one of scaling, alarms`},
+		{[]string{"run", "--target", unreachable, "--suite", "nope"}, `--suite "nope": want one of ` + strings.Join(suiteNames(), ", ")},
 		{[]string{"run", "--target", unreachable, "--spec", shippedSpec}, "http://127.0.0.1:9"},
 		{[]string{"run", "--target", "nowhere", "--spec", shippedSpec}, `no target profile "nowhere"`},
 		{[]string{"revert", "--target", unreachable, "--spec", shippedSpec}, "http://127.0.0.1:9"},
@@ -211,9 +211,12 @@ func TestRunRefusesBadInput(t *testing.T) {
 	}
 }
 
-// make gameday's script runs the whole local game day on a clean sandbox,
-// every spec passing, well inside six minutes, and says where the reports
-// are; it leaves no sandbox behind.
+// make gameday's script runs the whole local game day on a clean sandbox
+// within ten minutes: every behavioural spec passes or is waived (each
+// waiver in summary.md with its reason and expiry), except the one
+// scheduled action twelve platform hours away, which skips saying when it
+// falls due; the steady load raised no false alarm and no oscillation. It
+// says where the reports are and leaves no sandbox behind.
 func TestMakeGamedayScript(t *testing.T) {
 	bin := gamedayBinary(t)
 	script, err := filepath.Abs("../../scripts/gameday.sh")
@@ -235,12 +238,40 @@ func TestMakeGamedayScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the game day failed (%v) after %s:\n%s", err, took, out)
 	}
-	if took > 6*time.Minute {
-		t.Errorf("the game day took %s, more than six minutes", took)
+	if took > 10*time.Minute {
+		t.Errorf("the game day took %s, more than ten minutes", took)
 	}
-	for _, want := range []string{"spec lint (findings decided)", "compliance (gameday check)", "behaviour (gameday run: 10 passed, 0 failed)", "reports: " + reports} {
+	for _, want := range []string{"spec lint (findings decided)", "compliance (gameday check)", "behaviour (gameday run: ", "reports: " + reports} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the summary lacks %q:\n%s", want, out)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(reports, "run", "verdicts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []runner.Verdict
+	if err := json.Unmarshal(data, &vs); err != nil {
+		t.Fatal(err)
+	}
+	summary, _ := os.ReadFile(filepath.Join(reports, "run", "summary.md"))
+	seen := map[string]bool{}
+	for _, v := range vs {
+		seen[v.ID] = true
+		switch {
+		case v.Status == timeline.Passed:
+		case v.Status == timeline.Waived:
+			if !strings.Contains(string(summary), v.ID) || !strings.Contains(string(summary), "2027-03-31") {
+				t.Errorf("summary.md does not list the waiver of %s with its expiry:\n%s", v.ID, summary)
+			}
+		case v.Status == timeline.Skipped && v.ID == "scaling.api.scheduled.night-hours-scaling" && strings.Contains(v.Message, "does not within"):
+		default:
+			t.Errorf("%s %s: %s", v.ID, v.Status, v.Message)
+		}
+	}
+	for _, id := range []string{"alarms.APILatencyHigh.no-false-alarm", "resilience.steady.no-oscillation", "scaling.api.scheduled.business-hours-scaling", "drills.emergency-manual-scaling"} {
+		if !seen[id] {
+			t.Errorf("the game day did not judge %s", id)
 		}
 	}
 	for _, f := range []string{"compliance.xml", "run/junit.xml", "run/timeline.jsonl", "run/verdicts.json"} {
