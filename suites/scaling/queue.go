@@ -206,27 +206,13 @@ func (q *queueRun) scaleInToMin(ctx ginkgo.SpecContext, v *framework.Verdict) {
 // by its highest datapoint from the three minutes before the cooldown to
 // the scale-out.
 func metricCooldownViolations(acts []platform.Activity, points []cwtypes.Datapoint, cooldown time.Duration, target float64) []string {
-	var bad []string
-	var start time.Time
-	base := 0
-	for _, a := range acts {
-		if !a.Out() {
-			continue
-		}
-		if !start.IsZero() && a.At.Sub(start) < cooldown {
-			highest := 0.0
-			for _, p := range points {
-				if !p.Timestamp.Before(start.Add(-platform.HighDatapoints*platform.Period)) && !p.Timestamp.After(a.At) {
-					highest = math.Max(highest, stat(p))
-				}
+	return insideCooldown(acts, cooldown, func(base int, began time.Time, a platform.Activity) (int, string) {
+		highest := 0.0
+		for _, p := range points {
+			if !p.Timestamp.Before(began.Add(-platform.HighDatapoints*platform.Period)) && !p.Timestamp.After(a.At) {
+				highest = math.Max(highest, stat(p))
 			}
-			if limit := int(math.Ceil(float64(base) * highest / target)); a.To > limit {
-				bad = append(bad, fmt.Sprintf("%s, %s after the cooldown began, beyond the %d its base of %d computes from a metric of at most %v", a, a.At.Sub(start).Round(time.Second), limit, base, highest))
-			}
-		} else {
-			base = a.From
 		}
-		start = a.At
-	}
-	return bad
+		return int(math.Ceil(float64(base) * highest / target)), fmt.Sprintf("its base of %d computes from a metric of at most %v", base, highest)
+	})
 }

@@ -15,6 +15,15 @@ import (
 // cannot exceed 100 %, so inside the cooldown no scale-out may go beyond
 // ceil(base x 100 / target).
 func cooldownViolations(acts []platform.Activity, cooldown time.Duration, target float64) []string {
+	return insideCooldown(acts, cooldown, func(base int, _ time.Time, _ platform.Activity) (int, string) {
+		return int(math.Ceil(float64(base) * 100 / target)), fmt.Sprintf("computable from its base of %d", base)
+	})
+}
+
+// insideCooldown walks the scale-outs, and for each inside the cooldown of
+// an earlier one asks limit for the most it may reach from the cooldown's
+// base and began, and how to say so; it returns those beyond.
+func insideCooldown(acts []platform.Activity, cooldown time.Duration, limit func(base int, began time.Time, a platform.Activity) (int, string)) []string {
 	var bad []string
 	var start time.Time
 	base := 0
@@ -23,8 +32,8 @@ func cooldownViolations(acts []platform.Activity, cooldown time.Duration, target
 			continue
 		}
 		if !start.IsZero() && a.At.Sub(start) < cooldown {
-			if limit := int(math.Ceil(float64(base) * 100 / target)); a.To > limit {
-				bad = append(bad, fmt.Sprintf("%s, %s after the cooldown began, beyond the %d computable from its base of %d", a, a.At.Sub(start).Round(time.Second), limit, base))
+			if most, why := limit(base, start, a); a.To > most {
+				bad = append(bad, fmt.Sprintf("%s, %s after the cooldown began, beyond the %d %s", a, a.At.Sub(start).Round(time.Second), most, why))
 			}
 		} else {
 			base = a.From
