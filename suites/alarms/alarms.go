@@ -8,8 +8,12 @@ package alarms
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/gameday-sre/gameday/chaos"
@@ -140,7 +144,7 @@ func latencyAlarm(f *framework.Framework, a spec.Alarm) {
 			api = apiOf(f)
 		})
 		// The ALARM, even one too early, is what the revert is to clear.
-		alarmed := verdict("alarm-on-latency", fmt.Sprintf("ALARM after %d breaching %s periods of %s p90 above %v s", n, period, latencyMetric, a.Threshold))
+		alarmed := verdict("alarm-on-latency", fmt.Sprintf("ALARM after %d breaching %s periods of %s p90 above %v s, and its actions notified", n, period, latencyMetric, a.Threshold))
 		f.It(alarmed,
 			func(ctx ginkgo.SpecContext, v *framework.Verdict) {
 				exists(ctx, f, v, a.Name)
@@ -161,6 +165,7 @@ func latencyAlarm(f *framework.Framework, a spec.Alarm) {
 				w := framework.Window{Earliest: injected.Add(time.Duration(n-1) * period), Latest: injected.Add(time.Duration(n)*period + evaluation)}
 				at := f.ExpectWithin(ctx, v, a.Name+" in ALARM", state(f, a.Name, "ALARM"), w)
 				v.Observed = fmt.Sprintf("ALARM %s after %s was injected", at.Sub(injected).Round(time.Second), add)
+				notified(ctx, f, v, a, at)
 			})
 		f.It(verdict("ok-after-revert", fmt.Sprintf("OK within one %s period of the latency being removed", period)),
 			func(ctx ginkgo.SpecContext, v *framework.Verdict) {
@@ -194,4 +199,51 @@ func state(f *framework.Framework, name, want string) framework.Event {
 		}
 		return *a.StateUpdatedTimestamp, true, nil
 	}
+}
+
+// notifyLimit is how long after an alarm's transition its actions may
+// take to show in its history.
+const notifyLimit = 2 * time.Minute
+
+// notified expects, for every action the spec gives the alarm, an Action
+// item in the alarm's history since the transition at: the notification
+// the runbook's alert is, as CloudWatch records it ("Successfully executed
+// action arn:...").
+func notified(ctx context.Context, f *framework.Framework, v *framework.Verdict, a spec.Alarm, at time.Time) {
+	if len(a.AlarmActions) == 0 {
+		return
+	}
+	var missing []string
+	done := func(ctx context.Context) (bool, error) {
+		items, err := f.Target.AWS.AlarmHistory(ctx, a.Name)
+		if err != nil {
+			return false, err
+		}
+		missing = missing[:0]
+		for _, arn := range a.AlarmActions {
+			if !slices.ContainsFunc(items, func(h cwtypes.AlarmHistoryItem) bool {
+				return h.HistoryItemType == cwtypes.HistoryItemTypeAction && h.Timestamp != nil && !h.Timestamp.Before(at) &&
+					strings.Contains(aws.ToString(h.HistorySummary), "Successfully executed action "+arn)
+			}) {
+				missing = append(missing, arn)
+			}
+		}
+		return len(missing) == 0, nil
+	}
+	deadline := at.Add(notifyLimit)
+	for {
+		ok, err := done(ctx)
+		if err != nil {
+			f.Errorf(v, "%v", err)
+		}
+		if ok {
+			v.Observed += "; notified " + strings.Join(a.AlarmActions, ", ")
+			return
+		}
+		if f.Now().After(deadline) || f.Sleep(ctx, 12*time.Second) != nil {
+			break
+		}
+	}
+	f.Fail(v, fmt.Sprintf("%s: %s went to ALARM at %s but its history shows no successful action for %s by %s: nobody was told",
+		v.Section, a.Name, at.Format(time.RFC3339), strings.Join(missing, ", "), deadline.Format(time.RFC3339)))
 }

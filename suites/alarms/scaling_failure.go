@@ -42,7 +42,7 @@ func scalingFailureAlarm(f *framework.Framework, a spec.Alarm) {
 	period, n := a.Period.D(), a.EvaluationPeriods
 	v := &framework.Verdict{ID: Name + "." + a.Name + ".alarm-on-launch-failures", Section: a.Source,
 		Labels:   []framework.Label{framework.Alarms, framework.Behaviour, framework.Disruptive},
-		Expected: fmt.Sprintf("ALARM within %d %s period(s) and a minute of the first task launch that fails during a scale-out of %s", n, period, s.ID)}
+		Expected: fmt.Sprintf("ALARM within %d %s period(s) and a minute of the first task launch that fails during a scale-out of %s, and its actions notified", n, period, s.ID)}
 	ginkgo.Describe(a.Name+" when launches fail during a scale-out", func() {
 		f.It(v, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
 			f.Requires(profile.ECS, profile.AutoScaling, profile.CloudWatch, profile.LoadBalancer)
@@ -86,6 +86,7 @@ func scalingFailureAlarm(f *framework.Framework, a spec.Alarm) {
 			w := framework.Window{Earliest: failed, Latest: failed.Add(time.Duration(n)*period + evaluation)}
 			at := f.ExpectWithin(ctx, v, a.Name+" in ALARM", state(f, a.Name, "ALARM"), w)
 			v.Observed = fmt.Sprintf("ALARM %s after the first failed launch (%s) of the scale-out %s", at.Sub(failed).Round(time.Second), reason, out)
+			notified(ctx, f, v, a, at)
 		})
 	})
 }
