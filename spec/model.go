@@ -519,6 +519,30 @@ type Experiments struct {
 	Resilience  Resilience  `json:"resilience"`
 	Steady      Steady      `json:"steady"`
 	Schedules   Schedules   `json:"schedules"`
+	Failover    Failover    `json:"failover"`
+}
+
+// Failover is how a region failure seen through Route 53 is judged: what
+// the runbook's health check and failover records imply for the clients
+// of the name, and the numbers AWS gives them.
+type Failover struct {
+	Source string `json:"source"`
+	// Load is the share of the API fleet's minimum capacity the clients'
+	// steady load takes: what the failover region serves without scaling.
+	Load float64 `json:"load" range:"0,1"`
+	// AnswerTTL is how long a client may keep an answer for the failover
+	// records: an alias to a load balancer answers with its TTL.
+	AnswerTTL Duration `json:"answerTTL"`
+	// ProbeTimeout is the longest a Route 53 checker's failing probe
+	// takes: its connect timeout and its response timeout.
+	ProbeTimeout Duration `json:"probeTimeout"`
+	// ClientTimeout is how long a client waits for a request's answer
+	// before it counts the request failed.
+	ClientTimeout Duration `json:"clientTimeout"`
+	// RecoveryBudget is how long clients of the name may fail, from the
+	// region going down to the first request of theirs that succeeds for
+	// good.
+	RecoveryBudget Duration `json:"recoveryBudget"`
 }
 
 // Resilience is how the platform rides out the loss of tasks under load.

@@ -245,4 +245,9 @@ func (v *validator) experiments() {
 		v.knownService(path, id)
 		v.check(b >= 0 && b <= 1, path, "a share of requests from 0 to 1, not %v", b)
 	}
+	f := v.p.Experiments.Failover
+	v.check(f.Load > 0, "experiments.failover.load", "the clients need some load to recover, not %v", f.Load)
+	v.check(f.RecoveryBudget.D() > 0, "experiments.failover.recoveryBudget", "a positive duration, not %s", f.RecoveryBudget)
+	v.check(f.ClientTimeout.D() > 0, "experiments.failover.clientTimeout", "a positive duration, not %s", f.ClientTimeout)
+	v.check(f.AnswerTTL.D() >= 0 && f.ProbeTimeout.D() >= 0, "experiments.failover", "answerTTL %s and probeTimeout %s must not be negative", f.AnswerTTL, f.ProbeTimeout)
 }

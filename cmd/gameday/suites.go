@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/gameday-sre/gameday/suites/alarms"
 	"github.com/gameday-sre/gameday/suites/drills"
+	"github.com/gameday-sre/gameday/suites/failover"
 	"github.com/gameday-sre/gameday/suites/framework"
 	"github.com/gameday-sre/gameday/suites/resilience"
 	"github.com/gameday-sre/gameday/suites/scaling"
@@ -15,6 +16,7 @@ var behaviour = []behaviourSuite{
 	{resilience.Name, resilience.Declare},
 	{alarms.Name, alarms.Declare},
 	{drills.Name, drills.Declare},
+	{failover.Name, failover.Declare},
 }
 
 type behaviourSuite struct {

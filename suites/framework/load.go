@@ -25,7 +25,14 @@ type Load struct {
 // Stop or the platform duration limit. Its per-minute windows go on the
 // suite's timeline.
 func (f *Framework) StartLoad(target load.Target, rate float64, limit time.Duration) (*Load, error) {
-	a, err := load.NewAttacker(f.Target.Clock, load.Timeline(f.Timeline))
+	return f.StartLoadWith(target, rate, limit)
+}
+
+// StartLoadWith is StartLoad with the load driver's options, such as
+// load.Dial for clients that resolve the target's name through DNS, or
+// load.Results to keep every request's result.
+func (f *Framework) StartLoadWith(target load.Target, rate float64, limit time.Duration, opts ...load.Option) (*Load, error) {
+	a, err := load.NewAttacker(f.Target.Clock, append([]load.Option{load.Timeline(f.Timeline)}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gameday-sre/gameday/timeline"
+)
+
+// The failover suite against the sandbox: clean, every spec of the region
+// experiment passes; with the deployed health check slower than the
+// runbook's (FailureThreshold 6 for 3), exactly its detection spec fails,
+// naming the health check's runbook section and the window it missed,
+// while the answer still follows the check, the clients recover (the
+// alias evaluating the load balancer's health moves them first) and the
+// failback follows the check back.
+func TestFailoverSuiteCatchesEachDeviation(t *testing.T) {
+	all := []string{"failover.refuse.detection", "failover.refuse.dns-failover", "failover.refuse.client-recovery", "failover.refuse.failback"}
+	tests := []struct {
+		name      string
+		deviation string
+		// failed is the spec that must fail, with says in its message
+		// besides the section and a time; the others must pass.
+		failed, says string
+	}{
+		{name: "clean"},
+		{name: "FailureThreshold 6", deviation: "route53.failureThreshold=6", failed: "failover.refuse.detection", says: "want it between"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dev []string
+			if tt.deviation != "" {
+				dev = []string{tt.deviation}
+			}
+			// A Saturday: no scheduled action moves the API's capacity.
+			state := startSandboxAt(t, "Sat 12:00", dev...)
+			code, vs, out := runFocused(t, filepath.Join(state, "target.yaml"), shippedSpec, "failover", `failover\.refuse\.`)
+			got := judged(vs)
+			for _, id := range all {
+				want := timeline.Passed
+				if id == tt.failed {
+					want = timeline.Failed
+				}
+				if got[id].Status != want {
+					t.Errorf("%s: %s %q, want %s", id, got[id].Status, got[id].Message, want)
+				}
+			}
+			if len(got) != len(all) {
+				t.Errorf("%d specs judged, want %d: %v", len(got), len(all), got)
+			}
+			if wantCode := map[bool]int{true: 1, false: 0}[tt.failed != ""]; code != wantCode {
+				t.Errorf("exit %d, want %d", code, wantCode)
+			}
+			if tt.failed != "" {
+				f := got[tt.failed]
+				if f.Runbook == "" || !strings.Contains(f.Message, f.Runbook) || !strings.Contains(f.Message, tt.says) || !timestamp.MatchString(f.Message) {
+					t.Errorf("message %q: want the runbook section %q, %q and the window's times", f.Message, f.Runbook, tt.says)
+				}
+			}
+			if t.Failed() {
+				t.Logf("run output:\n%s", out)
+			}
+		})
+	}
+}
