@@ -62,6 +62,8 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 		says string
 		// passed, skipped and waived are specs that must end so.
 		passed, skipped, waived []string
+		// observed is what the first passed spec must have seen.
+		observed string
 	}{
 		{name: "APILatencyHigh fires too early", deviation: "alarm.APILatencyHigh.evaluationPeriods=1", suite: "alarms", focus: `APILatencyHigh\.(alarm-on|ok-after)`,
 			failed: "alarms.APILatencyHigh.alarm-on-latency", says: "too early", passed: []string{"alarms.APILatencyHigh.ok-after-revert"}},
@@ -77,6 +79,8 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			failed: "scaling.api.scheduled.business-hours-scaling", says: "want it between", skipped: []string{"scaling.api.scheduled.night-hours-scaling"}},
 		{name: "night hours as the runbook says", startAt: "Mon 19:58", suite: "scaling", focus: `scheduled\.`,
 			passed: []string{"scaling.api.scheduled.night-hours-scaling"}, skipped: []string{"scaling.api.scheduled.business-hours-scaling"}},
+		{name: "an emergency desired count set back at night", startAt: "Mon 19:55", suite: "drills", focus: `emergency`,
+			passed: []string{"drills.emergency-manual-scaling"}, observed: "above its maximum 10 was set back to 10"},
 		{name: "night hours at 22:00", deviation: "scheduled.night-hours-scaling.schedule=cron(0 22 ? * MON-FRI *)", startAt: "Mon 19:58", suite: "scaling", focus: `scheduled\.`,
 			failed: "scaling.api.scheduled.night-hours-scaling", says: "want it between", skipped: []string{"scaling.api.scheduled.business-hours-scaling"}},
 		{name: "API step scaling keeps the promise", deviation: "api.policy=step", suite: "scaling", focus: `request-count-promise`,
@@ -120,6 +124,9 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			}
 			if wantCode := map[bool]int{true: 1, false: 0}[tt.failed != ""]; code != wantCode {
 				t.Errorf("exit %d, want %d", code, wantCode)
+			}
+			if tt.observed != "" && !strings.Contains(got[tt.passed[0]].Observed, tt.observed) {
+				t.Errorf("%s observed %q, want %q", tt.passed[0], got[tt.passed[0]].Observed, tt.observed)
 			}
 			if tt.failed != "" {
 				f := got[tt.failed]

@@ -193,12 +193,15 @@ func (d *run) hold(ctx context.Context, holds []holding, until time.Time) {
 			if err != nil {
 				return "", err
 			}
+			// A scheduled action may move the bounds while the drill
+			// holds: what counts is the maximum now.
+			lo, hi := d.bounds(ctx, h.svc)
 			switch {
-			case desired == h.count:
-			case h.count > h.hi && desired == h.hi:
-				h.setBackTo = desired
+			case desired == h.count && h.setBackTo == 0:
+			case h.count > hi && desired == hi:
+				h.setBackTo, h.lo, h.hi = desired, lo, hi
 			default:
-				return fmt.Sprintf("%s desired %d, set by hand to %d inside its bounds %d-%d", h.svc.Spec.ID, desired, h.count, h.lo, h.hi), nil
+				return fmt.Sprintf("%s desired %d, set by hand to %d, with bounds %d-%d", h.svc.Spec.ID, desired, h.count, lo, hi), nil
 			}
 		}
 		return "", nil
