@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,7 +237,7 @@ func TestMakeGamedayScript(t *testing.T) {
 	took := time.Since(began)
 	t.Cleanup(func() { gameday(t, "sandbox", "down", "--state-dir", state) })
 	if err != nil {
-		t.Fatalf("the game day failed (%v) after %s:\n%s", err, took, out)
+		t.Fatalf("the game day failed (%v) after %s:\n%s%s", err, took, out, suiteLogs(t, filepath.Join(reports, "run")))
 	}
 	if took > 10*time.Minute {
 		t.Errorf("the game day took %s, more than ten minutes", took)
@@ -283,4 +284,22 @@ func TestMakeGamedayScript(t *testing.T) {
 		t.Errorf("a sandbox is still running after the game day (exit %d):\n%s", code, out)
 	}
 	t.Logf("the game day took %s", took)
+}
+
+// suiteLogs is the end of each suite process's log in a run folder, for a
+// failure to show what a suite said before it died: the folder goes with
+// the test's temporary directory.
+func suiteLogs(t *testing.T, dir string) string {
+	t.Helper()
+	logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+	var b strings.Builder
+	for _, l := range logs {
+		data, err := os.ReadFile(l)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+		fmt.Fprintf(&b, "\n--- the last lines of %s:\n%s\n", filepath.Base(l), strings.Join(lines[max(0, len(lines)-40):], "\n"))
+	}
+	return b.String()
 }
