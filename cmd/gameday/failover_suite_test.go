@@ -14,7 +14,11 @@ import (
 // naming the health check's runbook section and the window it missed,
 // while the answer still follows the check, the clients recover (the
 // alias evaluating the load balancer's health moves them first) and the
-// failback follows the check back.
+// failback follows the check back. With no health check on the primary
+// record, the alias's view of the load balancer still moves the clients
+// away, but brings them back as soon as it listens again, before the
+// health check calls the region healthy: the failback spec fails, too
+// early.
 func TestFailoverSuiteCatchesEachDeviation(t *testing.T) {
 	all := []string{"failover.refuse.detection", "failover.refuse.dns-failover", "failover.refuse.client-recovery", "failover.refuse.failback"}
 	tests := []struct {
@@ -26,6 +30,7 @@ func TestFailoverSuiteCatchesEachDeviation(t *testing.T) {
 	}{
 		{name: "clean"},
 		{name: "FailureThreshold 6", deviation: "route53.failureThreshold=6", failed: "failover.refuse.detection", says: "want it between"},
+		{name: "no health check on the primary record", deviation: "failover.Primary.healthCheck=absent", failed: "failover.refuse.failback", says: "too early"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
