@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/gameday-sre/gameday/clock"
+	"github.com/gameday-sre/gameday/internal/syncbuf"
 	"github.com/gameday-sre/gameday/sandbox/config"
 	"github.com/gameday-sre/gameday/sandbox/state"
 	"github.com/gameday-sre/gameday/spec"
@@ -95,7 +95,7 @@ func startSandbox(t *testing.T, scale float64, start time.Time, deviations ...st
 	}
 	bin := taskProgram(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Options{Config: cfg, Dir: dir, TaskCommand: []string{bin}, Log: &logs})
@@ -131,25 +131,6 @@ func startSandbox(t *testing.T, scale float64, start time.Time, deviations ...st
 		t.Fatal(err)
 	}
 	return s
-}
-
-// syncBuffer is the sandbox's log, written by its goroutines and read by
-// the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 const (
