@@ -112,32 +112,40 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			if tt.failed != "" {
 				want[tt.failed] = timeline.Failed
 			}
-			for id, status := range want {
-				if got[id].Status != status {
-					t.Errorf("%s: %s %q, want %s", id, got[id].Status, got[id].Message, status)
-				}
-			}
-			for id, v := range got {
-				if _, ok := want[id]; !ok {
-					t.Errorf("%s ran (%s %q), but the row does not judge it", id, v.Status, v.Message)
-				}
-			}
-			if wantCode := map[bool]int{true: 1, false: 0}[tt.failed != ""]; code != wantCode {
-				t.Errorf("exit %d, want %d", code, wantCode)
-			}
+			expectVerdicts(t, code, got, want, tt.failed, tt.says)
 			if tt.observed != "" && !strings.Contains(got[tt.passed[0]].Observed, tt.observed) {
 				t.Errorf("%s observed %q, want %q", tt.passed[0], got[tt.passed[0]].Observed, tt.observed)
-			}
-			if tt.failed != "" {
-				f := got[tt.failed]
-				if f.Runbook == "" || !strings.Contains(f.Message, f.Runbook) || !strings.Contains(f.Message, tt.says) || !timestamp.MatchString(f.Message) {
-					t.Errorf("message %q: want the runbook section %q, %q and the observed time", f.Message, f.Runbook, tt.says)
-				}
 			}
 			if t.Failed() {
 				t.Logf("run output:\n%s", out)
 			}
 		})
+	}
+}
+
+// expectVerdicts checks a focused run: each spec ended as want says and
+// no other ran, the exit code says whether one failed, and the failed one
+// names its runbook section, says and a time.
+func expectVerdicts(t *testing.T, code int, got map[string]runner.Verdict, want map[string]timeline.Status, failed, says string) {
+	t.Helper()
+	for id, status := range want {
+		if got[id].Status != status {
+			t.Errorf("%s: %s %q, want %s", id, got[id].Status, got[id].Message, status)
+		}
+	}
+	for id, v := range got {
+		if _, ok := want[id]; !ok {
+			t.Errorf("%s ran (%s %q), but the row does not judge it", id, v.Status, v.Message)
+		}
+	}
+	if wantCode := map[bool]int{true: 1, false: 0}[failed != ""]; code != wantCode {
+		t.Errorf("exit %d, want %d", code, wantCode)
+	}
+	if failed != "" {
+		f := got[failed]
+		if f.Runbook == "" || !strings.Contains(f.Message, f.Runbook) || !strings.Contains(f.Message, says) || !timestamp.MatchString(f.Message) {
+			t.Errorf("message %q: want the runbook section %q, %q and the observed time", f.Message, f.Runbook, says)
+		}
 	}
 }
 
