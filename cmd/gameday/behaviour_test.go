@@ -71,8 +71,10 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			failed: "alarms.APILatencyHigh.alarm-on-latency", says: "has no CloudWatch alarm APILatencyHigh", skipped: []string{"alarms.APILatencyHigh.ok-after-revert"}},
 		{name: "AutoScalingFailure absent", deviation: "alarm.AutoScalingFailure=absent", suite: "alarms", focus: `AutoScalingFailure`,
 			failed: "alarms.AutoScalingFailure.alarm-on-launch-failures", says: "has no CloudWatch alarm AutoScalingFailure"},
-		{name: "AI target 50", deviation: "ai.targetValue=50", suite: "scaling", focus: `scaling\.ai\.`,
-			failed: "scaling.ai.queue-scale-out", says: "want it between", passed: []string{"scaling.ai.queue-scale-out-cooldown", "scaling.ai.queue-scale-in-to-min"}},
+		// Only the first spec: a target five times the runbook's leaves the
+		// queue too deep for the experiment's later phases to finish.
+		{name: "AI target 50", deviation: "ai.targetValue=50", suite: "scaling", focus: `scaling\.ai\.queue-scale-out$`,
+			failed: "scaling.ai.queue-scale-out", says: "want it between"},
 		{name: "AI cooldown 30s", deviation: "ai.scaleOutCooldown=30s", suite: "scaling", focus: `scaling\.ai\.`,
 			failed: "scaling.ai.queue-scale-out-cooldown", says: "ScaleOutCooldown", passed: []string{"scaling.ai.queue-scale-out", "scaling.ai.queue-scale-in-to-min"}},
 		{name: "no business hours", deviation: "scheduled.business-hours-scaling=absent", startAt: "Mon 07:58", suite: "scaling", focus: `scheduled\.`,

@@ -110,6 +110,9 @@ type alarm struct {
 	MetricAlarm
 	key  string // the metric's identity
 	stat stat
+	// evaluated is the StateReasonData the latest evaluation computed,
+	// whether or not it changed the state; SetAlarmState clears it.
+	evaluated string
 }
 
 // n, m: EvaluationPeriods and the effective DatapointsToAlarm.
@@ -557,6 +560,7 @@ func (e *Engine) SetAlarmState(in SetAlarmStateInput) error {
 	}
 	if a.StateValue != in.StateValue {
 		e.transitionLocked(a, in.StateValue, in.StateReason, in.StateReasonData, now)
+		a.evaluated = ""
 	}
 	e.mu.Unlock()
 	e.transitions.Deliver()
@@ -606,4 +610,23 @@ func (e *Engine) transitionLocked(a *alarm, state StateValue, reason, reasonData
 	}
 	e.transitions.Queue(t)
 	return t
+}
+
+// SizingData is the reason data a scaling policy invoked by the alarm
+// sizes its change from: the latest evaluation's datapoints, which move on
+// every minute while the state holds (the API's StateReasonData keeps
+// those of the transition), or, after SetAlarmState and until the next
+// evaluation, the forced state's StateReasonData. Empty for an unknown
+// alarm.
+func (e *Engine) SizingData(name string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.alarms[name]
+	switch {
+	case a == nil:
+		return ""
+	case a.evaluated != "":
+		return a.evaluated
+	}
+	return a.StateReasonData
 }

@@ -347,6 +347,9 @@ func (e *Engine) Evaluate(now time.Time) []Transition {
 	for _, name := range names {
 		a := e.alarms[name]
 		o := e.evaluateLocked(a, now)
+		if !o.retain && o.reasonData != "" {
+			a.evaluated = o.reasonData
+		}
 		if o.retain || o.state == a.StateValue {
 			continue
 		}

@@ -56,12 +56,13 @@ func (s scalingAlarms) RemoveAlarmAction(arn string) error {
 	return nil
 }
 
-// AlarmsWithAction reads each alarm's datapoints from its StateReasonData,
-// whether an evaluation wrote it or SetAlarmState did: "for EC2 Auto
-// Scaling or application Auto Scaling alarm actions, the Auto Scaling
-// policy uses the information in this field to take the correct action"
-// (API_SetAlarmState). A forced state without recentDatapoints gives a
-// policy nothing to size a change with, and it does nothing.
+// AlarmsWithAction reads each alarm's datapoints from the reason data of
+// its latest evaluation, or from the StateReasonData SetAlarmState forced
+// until the next evaluation: "for EC2 Auto Scaling or application Auto
+// Scaling alarm actions, the Auto Scaling policy uses the information in
+// this field to take the correct action" (API_SetAlarmState). A forced
+// state without recentDatapoints gives a policy nothing to size a change
+// with, and it does nothing.
 func (s scalingAlarms) AlarmsWithAction(arn string) ([]autoscaling.AlarmStatus, error) {
 	var out []autoscaling.AlarmStatus
 	in := cloudwatch.DescribeAlarmsInput{ActionPrefix: arn, MaxRecords: 100}
@@ -75,7 +76,7 @@ func (s scalingAlarms) AlarmsWithAction(arn string) ([]autoscaling.AlarmStatus, 
 				continue
 			}
 			out = append(out, autoscaling.AlarmStatus{AlarmName: a.AlarmName, StateValue: autoscaling.AlarmState(a.StateValue), Threshold: a.Threshold,
-				Datapoints: recentDatapoints(a.StateReasonData)})
+				Datapoints: recentDatapoints(s.cw.SizingData(a.AlarmName))})
 		}
 		if page.NextToken == "" {
 			return out, nil
