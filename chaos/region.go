@@ -2,11 +2,11 @@ package chaos
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
-// The modes of RegionDown, as the sandbox's `region-down` hook takes them.
+// The modes of RegionDown, as the sandbox's `region-down` and
+// `region-outage` hooks take them.
 const (
 	// Refuse: the region's load balancer is gone; connections are refused.
 	Refuse = "refuse"
@@ -15,17 +15,20 @@ const (
 	Blackhole = "blackhole"
 )
 
-// RegionDown takes a region's load balancer down through the sandbox's
-// `region-down` fault hook, in Mode: a failed load balancer (Refuse) or a
-// region unreachable from outside (Blackhole). Revert brings it back on
-// the same address. On a target without fault hooks it is unsupported: on
-// AWS a region outage is an FIS experiment.
+// RegionDown takes a region down through the sandbox's fault hooks, in
+// Mode: a failed load balancer (Refuse) or a region unreachable from
+// outside (Blackhole). With Whole it is the `region-outage` hook, the
+// whole region at once (its load balancer and every data-store process
+// placed there); without, `region-down`, its load balancer alone. Revert
+// brings it back on the same addresses. On a target without fault hooks
+// it is unsupported: on AWS a region outage is an FIS experiment.
 type RegionDown struct {
 	On     Target
 	Region string
-	// Mode is Refuse or Blackhole; empty means Refuse, as the hook's
+	// Mode is Refuse or Blackhole; empty means Refuse, as the hooks'
 	// default.
-	Mode string
+	Mode  string
+	Whole bool
 }
 
 func (r RegionDown) mode() string {
@@ -35,10 +38,19 @@ func (r RegionDown) mode() string {
 	return r.Mode
 }
 
+// Kind is the fault hook's name: region-outage for a whole region,
+// region-down for its load balancer.
+func (r RegionDown) Kind() string {
+	if r.Whole {
+		return "region-outage"
+	}
+	return "region-down"
+}
+
 // Spec implements Injector.
 func (r RegionDown) Spec() Spec {
-	return Spec{Kind: "region-down", Target: r.On.Name, Params: map[string]string{"region": r.Region, "mode": r.mode()},
-		Undo: Undo{Hook: &HookFault{Kind: "region-down", Args: r.args()}}}
+	return Spec{Kind: r.Kind(), Target: r.On.Name, Params: map[string]string{"region": r.Region, "mode": r.mode()},
+		Undo: Undo{Hook: &HookFault{Kind: r.Kind(), Args: r.args()}}}
 }
 
 func (r RegionDown) args() []string { return []string{r.Region, r.mode()} }
@@ -58,9 +70,9 @@ func (r RegionDown) Inject(ctx context.Context) (Injected, error) {
 	}
 	switch {
 	case r.Region == "":
-		return Injected{}, errors.New("region-down: want a region")
+		return Injected{}, fmt.Errorf("%s: want a region", r.Kind())
 	case r.mode() != Refuse && r.mode() != Blackhole:
-		return Injected{}, fmt.Errorf("region-down %s: mode %q, want %s or %s", r.Region, r.Mode, Refuse, Blackhole)
+		return Injected{}, fmt.Errorf("%s %s: mode %q, want %s or %s", r.Kind(), r.Region, r.Mode, Refuse, Blackhole)
 	}
-	return injectHook(ctx, r.On, "region-down", r.args())
+	return injectHook(ctx, r.On, r.Kind(), r.args())
 }

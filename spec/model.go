@@ -316,6 +316,19 @@ type Replication struct {
 	Source       string       `json:"source"`
 	RPO          []RPO        `json:"rpo"`
 	MongoDBAtlas MongoDBAtlas `json:"mongodbAtlas"`
+	Redis        RedisHA      `json:"redis"`
+}
+
+// RedisHA is where the Redis cache's sentinels run: whether they can
+// still agree on a failover when a region is lost depends on it.
+type RedisHA struct {
+	Source string `json:"source"`
+	// Sentinels is how many sentinels run in each place: the primary and
+	// failover regions by their role, any other place (a third region)
+	// by a name of its own.
+	Sentinels map[string]int `json:"sentinels"`
+	// Quorum is how many sentinels must agree that the primary is down.
+	Quorum int `json:"quorum" range:"1,"`
 }
 
 // RPO is a recovery point objective: data loss stays below Below.
@@ -520,6 +533,41 @@ type Experiments struct {
 	Steady      Steady      `json:"steady"`
 	Schedules   Schedules   `json:"schedules"`
 	Failover    Failover    `json:"failover"`
+	Data        Data        `json:"data"`
+}
+
+// Data is how the loss of a data store's primary, replica or region is
+// judged: write probes acknowledged under the documented durability (WAIT
+// for Redis, majority write concern for MongoDB) and the RPOs of
+// replication.rpo.
+type Data struct {
+	Source string `json:"source"`
+	// ProbeEvery is the platform time between two probe writes: a loss
+	// window is measured to within it.
+	ProbeEvery Duration `json:"probeEvery"`
+	// Steady is how long the probe writes before a fault, while the
+	// replicas' lag is measured.
+	Steady Duration `json:"steady"`
+	// AckTimeout is how long a write waits for its copies to be
+	// acknowledged (WAIT's timeout, wtimeout).
+	AckTimeout Duration `json:"ackTimeout"`
+	// Resync is how long a replica may take, once back, to hold what the
+	// primary holds again.
+	Resync Duration `json:"resync"`
+	// Redis and MongoDB bound each store's election: from the primary's
+	// loss to a new primary that accepts writes.
+	Redis   Election `json:"redis"`
+	MongoDB Election `json:"mongodb"`
+}
+
+// Election bounds how long a data store takes to elect a new primary,
+// and how far apart two elections must be for the second to start at
+// once.
+type Election struct {
+	Within Duration `json:"within"`
+	// Spacing is how long after one failover the store starts another
+	// without delay.
+	Spacing Duration `json:"spacing,omitempty"`
 }
 
 // Failover is how a region failure seen through Route 53 is judged: what

@@ -250,4 +250,23 @@ func (v *validator) experiments() {
 	v.check(f.RecoveryBudget.D() > 0, "experiments.failover.recoveryBudget", "a positive duration, not %s", f.RecoveryBudget)
 	v.check(f.ClientTimeout.D() > 0, "experiments.failover.clientTimeout", "a positive duration, not %s", f.ClientTimeout)
 	v.check(f.AnswerTTL.D() >= 0 && f.ProbeTimeout.D() >= 0, "experiments.failover", "answerTTL %s and probeTimeout %s must not be negative", f.AnswerTTL, f.ProbeTimeout)
+	d := v.p.Experiments.Data
+	for _, c := range []struct {
+		path string
+		d    Duration
+	}{
+		{"probeEvery", d.ProbeEvery}, {"steady", d.Steady}, {"ackTimeout", d.AckTimeout}, {"resync", d.Resync},
+		{"redis.within", d.Redis.Within}, {"mongodb.within", d.MongoDB.Within},
+	} {
+		v.check(c.d.D() > 0, "experiments.data."+c.path, "a positive duration, not %s", c.d)
+	}
+	v.check(d.Steady.D() >= d.ProbeEvery.D(), "experiments.data.steady", "at least one probe write (probeEvery %s), not %s", d.ProbeEvery, d.Steady)
+	ha := v.p.Replication.Redis
+	total := 0
+	for place, n := range ha.Sentinels {
+		v.check(n >= 0, "replication.redis.sentinels."+place, "a count of sentinels, not %d", n)
+		total += n
+	}
+	v.check(total > 0, "replication.redis.sentinels", "name where the sentinels run, e.g. {primary: 1, failover: 1, witness: 1}")
+	v.check(ha.Quorum <= total, "replication.redis.quorum", "%d sentinels cannot reach a quorum of %d", total, ha.Quorum)
 }

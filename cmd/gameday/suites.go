@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gameday-sre/gameday/suites/alarms"
+	"github.com/gameday-sre/gameday/suites/data"
 	"github.com/gameday-sre/gameday/suites/drills"
 	"github.com/gameday-sre/gameday/suites/failover"
 	"github.com/gameday-sre/gameday/suites/framework"
@@ -17,6 +18,7 @@ var behaviour = []behaviourSuite{
 	{alarms.Name, alarms.Declare},
 	{drills.Name, drills.Declare},
 	{failover.Name, failover.Declare},
+	{data.Name, data.Declare},
 }
 
 type behaviourSuite struct {

@@ -14,7 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -222,21 +224,46 @@ func (s *Set) KillPrimary(ctx context.Context) (string, func(context.Context) er
 	if err != nil {
 		return "", nil, err
 	}
-	p.leader.Kill()
-	i := 0
-	for j, m := range s.Members {
-		if m == p {
-			i = j
+	return s.kill("primary", []*Member{p})
+}
+
+// KillSecondaries SIGKILLs n running members that are not the primary;
+// the returned undo restarts them on their addresses and data.
+func (s *Set) KillSecondaries(ctx context.Context, n int) (string, func(context.Context) error, error) {
+	p, err := s.Primary(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var victims []*Member
+	for _, m := range s.Members {
+		if m != p && !m.leader.Ended() && len(victims) < n {
+			victims = append(victims, m)
 		}
+	}
+	if len(victims) < n {
+		return "", nil, fmt.Errorf("%d running secondaries, want %d to kill", len(victims), n)
+	}
+	return s.kill("secondary", victims)
+}
+
+func (s *Set) kill(role string, members []*Member) (string, func(context.Context) error, error) {
+	var hosts []string
+	for _, m := range members {
+		m.leader.Kill()
+		hosts = append(hosts, m.Host)
 	}
 	undo := func(context.Context) error {
 		bin, err := exec.LookPath(Binary)
 		if err != nil {
 			return err
 		}
-		return s.startMember(bin, i, p)
+		var errs []error
+		for _, m := range members {
+			errs = append(errs, s.startMember(bin, slices.Index(s.Members, m), m))
+		}
+		return errors.Join(errs...)
 	}
-	return "killed mongod primary " + p.Host, undo, nil
+	return fmt.Sprintf("killed mongod %s %s", role, strings.Join(hosts, " ")), undo, nil
 }
 
 // Stop kills every member.

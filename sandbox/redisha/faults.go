@@ -44,9 +44,11 @@ func (o *once) do(f func() error) error {
 	return nil
 }
 
-// Kill is the current primary killed with SIGKILL.
+// Kill is a node killed with SIGKILL: the current primary, or a replica.
 type Kill struct {
 	Node Node
+	// Role is the node's role when it was killed: "primary" or "replica".
+	Role string
 	// At is when the signal was sent.
 	At time.Time
 
@@ -55,7 +57,9 @@ type Kill struct {
 	once once
 }
 
-func (k *Kill) String() string { return fmt.Sprintf("kill-primary %s (%s)", k.Node.Name, k.Node.Addr) }
+func (k *Kill) String() string {
+	return fmt.Sprintf("kill-%s %s (%s)", k.Role, k.Node.Name, k.Node.Addr)
+}
 
 // KillPrimary SIGKILLs the process group of the node a quorum of
 // sentinels reports as master, and returns once it has been reaped.
@@ -64,15 +68,29 @@ func (g *Group) KillPrimary(ctx context.Context) (*Kill, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kill-primary: %w", err)
 	}
+	return g.kill(n, "primary")
+}
+
+// KillReplica SIGKILLs a replica of the current master: writes
+// acknowledged by WAIT then have no copy to be acknowledged by.
+func (g *Group) KillReplica(ctx context.Context) (*Kill, error) {
+	n, err := g.replica(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kill-replica: %w", err)
+	}
+	return g.kill(n, "replica")
+}
+
+func (g *Group) kill(n *node, role string) (*Kill, error) {
 	g.mu.Lock()
 	p := n.proc
 	if g.stopped || p == nil {
 		g.mu.Unlock()
-		return nil, fmt.Errorf("kill-primary: node %s (%s) is not running", n.name, n.addr())
+		return nil, fmt.Errorf("kill-%s: node %s (%s) is not running", role, n.name, n.addr())
 	}
 	n.proc = nil
 	g.mu.Unlock()
-	k := &Kill{Node: Node{Name: n.name, Region: n.region, Addr: n.addr()}, At: time.Now(), g: g, n: n}
+	k := &Kill{Node: Node{Name: n.name, Region: n.region, Addr: n.addr()}, Role: role, At: time.Now(), g: g, n: n}
 	p.Kill()
 	g.log.Warn("fault injected", "fault", k.String())
 	return k, nil
@@ -121,7 +139,8 @@ func (g *Group) successor(ctx context.Context, gone *node) (string, error) {
 	}
 }
 
-// Pause is the current primary's process group stopped with SIGSTOP.
+// Pause is a node's process group stopped with SIGSTOP: the current
+// primary, or a replica.
 //
 // SIGSTOP rather than DEBUG SLEEP or CLIENT PAUSE: it freezes the whole
 // server as a hung host or a long stall does, so the sentinels see no
@@ -132,6 +151,8 @@ func (g *Group) successor(ctx context.Context, gone *node) (string, error) {
 // failover would follow.
 type Pause struct {
 	Node Node
+	// Role is the node's role when it was paused: "primary" or "replica".
+	Role string
 	At   time.Time
 
 	g    *Group
@@ -140,7 +161,7 @@ type Pause struct {
 }
 
 func (p *Pause) String() string {
-	return fmt.Sprintf("pause-primary %s (%s)", p.Node.Name, p.Node.Addr)
+	return fmt.Sprintf("pause-%s %s (%s)", p.Role, p.Node.Name, p.Node.Addr)
 }
 
 // PausePrimary SIGSTOPs the node a quorum of sentinels reports as master.
@@ -149,15 +170,31 @@ func (g *Group) PausePrimary(ctx context.Context) (*Pause, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pause-primary: %w", err)
 	}
+	return g.pause(n, "primary")
+}
+
+// PauseReplica SIGSTOPs a replica of the current master, like a replica
+// host that hangs: its replication link goes silent without closing, so
+// the master counts it connected until repl-timeout while WAIT gets no
+// acknowledgement from it.
+func (g *Group) PauseReplica(ctx context.Context) (*Pause, error) {
+	n, err := g.replica(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pause-replica: %w", err)
+	}
+	return g.pause(n, "replica")
+}
+
+func (g *Group) pause(n *node, role string) (*Pause, error) {
 	g.mu.Lock()
 	p := n.proc
 	g.mu.Unlock()
 	if p == nil {
-		return nil, fmt.Errorf("pause-primary: node %s (%s) is not running", n.name, n.addr())
+		return nil, fmt.Errorf("pause-%s: node %s (%s) is not running", role, n.name, n.addr())
 	}
-	pause := &Pause{Node: Node{Name: n.name, Region: n.region, Addr: n.addr()}, At: time.Now(), g: g, p: p}
+	pause := &Pause{Node: Node{Name: n.name, Region: n.region, Addr: n.addr()}, Role: role, At: time.Now(), g: g, p: p}
 	if err := p.signal(syscall.SIGSTOP); err != nil {
-		return nil, fmt.Errorf("pause-primary: %w", err)
+		return nil, fmt.Errorf("pause-%s: %w", role, err)
 	}
 	g.log.Warn("fault injected", "fault", pause.String())
 	return pause, nil

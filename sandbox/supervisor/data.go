@@ -6,6 +6,7 @@ import (
 	"github.com/gameday-sre/gameday/targets/profile"
 	"net"
 	"os/exec"
+	"strconv"
 	"time"
 
 	"github.com/gameday-sre/gameday/sandbox/elasticache"
@@ -87,31 +88,10 @@ func undo(f redisha.Fault) faults.Injected {
 // dataFaultKinds are the fault hooks of the data layer.
 func (s *sandbox) dataFaultKinds() []faults.Kind {
 	return []faults.Kind{
-		{
-			Name: "redis-primary", Usage: "kill|pause", MinArgs: 1, MaxArgs: 1,
-			Help: "SIGKILL the Redis primary (revert restarts it as a replica of the new primary) or SIGSTOP it like a hung host (revert sends SIGCONT)",
-			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
-				g, err := s.needRedis()
-				if err != nil {
-					return faults.Injected{}, err
-				}
-				switch args[0] {
-				case "kill":
-					f, err := g.KillPrimary(ctx)
-					if err != nil {
-						return faults.Injected{}, err
-					}
-					return undo(f), nil
-				case "pause":
-					f, err := g.PausePrimary(ctx)
-					if err != nil {
-						return faults.Injected{}, err
-					}
-					return undo(f), nil
-				}
-				return faults.Injected{}, fmt.Errorf("%q: want kill or pause", args[0])
-			},
-		},
+		s.redisNodeKind("primary", (*redisha.Group).KillPrimary, (*redisha.Group).PausePrimary,
+			"SIGKILL the Redis primary (revert restarts it as a replica of the new primary) or SIGSTOP it like a hung host (revert sends SIGCONT)"),
+		s.redisNodeKind("replica", (*redisha.Group).KillReplica, (*redisha.Group).PauseReplica,
+			"SIGKILL a replica of the Redis primary (revert restarts it as a replica) or SIGSTOP it like a hung host (revert sends SIGCONT); WAIT then finds no replica to acknowledge a write"),
 		{
 			Name: "link-delay", Usage: "DURATION [JITTER]", MinArgs: 1, MaxArgs: 2,
 			Help: "delay the link between the regions (Redis replication) by DURATION of platform time each way, plus up to JITTER",
@@ -165,6 +145,54 @@ func (s *sandbox) dataFaultKinds() []faults.Kind {
 				note, revert, err := s.mongo.KillPrimary(ctx)
 				return faults.Injected{Note: note, Undo: revert}, err
 			},
+		},
+		{
+			Name: "mongo-secondary", Usage: "kill [COUNT]", MinArgs: 1, MaxArgs: 2,
+			Help: "SIGKILL COUNT (default 1) MongoDB secondaries, where the sandbox runs a replica set (revert restarts them)",
+			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
+				if s.mongo == nil {
+					return faults.Injected{}, fmt.Errorf("this sandbox runs no MongoDB: %s", s.data.Mongo.Absent)
+				}
+				if args[0] != "kill" {
+					return faults.Injected{}, fmt.Errorf("%q: the sandbox's MongoDB faults are kill", args[0])
+				}
+				n, err := strconv.Atoi(cmpOr(arg(args, 1), "1"))
+				if err != nil || n < 1 {
+					return faults.Injected{}, fmt.Errorf("COUNT %q: want a whole number of secondaries, 1 or more", arg(args, 1))
+				}
+				note, revert, err := s.mongo.KillSecondaries(ctx, n)
+				return faults.Injected{Note: note, Undo: revert}, err
+			},
+		},
+	}
+}
+
+// redisNodeKind is the fault hook redis-ROLE: kill or pause one node of
+// that role.
+func (s *sandbox) redisNodeKind(role string, kill func(*redisha.Group, context.Context) (*redisha.Kill, error),
+	pause func(*redisha.Group, context.Context) (*redisha.Pause, error), help string) faults.Kind {
+	return faults.Kind{
+		Name: "redis-" + role, Usage: "kill|pause", MinArgs: 1, MaxArgs: 1, Help: help,
+		Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
+			g, err := s.needRedis()
+			if err != nil {
+				return faults.Injected{}, err
+			}
+			switch args[0] {
+			case "kill":
+				f, err := kill(g, ctx)
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				return undo(f), nil
+			case "pause":
+				f, err := pause(g, ctx)
+				if err != nil {
+					return faults.Injected{}, err
+				}
+				return undo(f), nil
+			}
+			return faults.Injected{}, fmt.Errorf("%q: want kill or pause", args[0])
 		},
 	}
 }

@@ -67,6 +67,13 @@ func (s *sandbox) faultKinds() []faults.Kind {
 			},
 		},
 		{
+			Name: "region-outage", Usage: "REGION [refuse|blackhole]", MinArgs: 1, MaxArgs: 2,
+			Help: "the whole region stops answering at once: its load balancer (refuse, the default, or blackhole) and every Redis node and sentinel placed there (frozen, so connections go silent); revert brings them all back",
+			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
+				return s.regionOutage(ctx, args[0], arg(args, 1))
+			},
+		},
+		{
 			Name: "latency", Usage: "SERVICE DURATION [JITTER] [REGION]", MinArgs: 2, MaxArgs: 4,
 			Help: "add DURATION (and up to JITTER more) to every response of the service's running tasks",
 			Inject: func(ctx context.Context, args []string) (faults.Injected, error) {
@@ -160,6 +167,48 @@ func (s *sandbox) regionNamed(name string) (*region, error) {
 		names[i] = r.name
 	}
 	return nil, fmt.Errorf("region %q: this sandbox runs %s", name, strings.Join(names, " and "))
+}
+
+// regionOutage takes down the region's load balancer and freezes the
+// Redis processes placed there; what it did is undone if a later step
+// fails. The region's tasks keep running behind a load balancer nobody
+// reaches, which from outside the region is the same as their loss, and
+// ECS, whose control plane is not regional here, does not replace them.
+func (s *sandbox) regionOutage(ctx context.Context, name, modeArg string) (faults.Injected, error) {
+	r, err := s.regionNamed(name)
+	if err != nil {
+		return faults.Injected{}, err
+	}
+	mode, err := lb.ParseDownMode(cmpOr(modeArg, "refuse"))
+	if err != nil || mode == lb.Up {
+		return faults.Injected{}, fmt.Errorf("mode %q: want refuse or blackhole", modeArg)
+	}
+	place := "failover"
+	if r == s.primary() {
+		place = "primary"
+	}
+	if err := r.balancer.SetDown(mode); err != nil {
+		return faults.Injected{}, err
+	}
+	notes := []string{fmt.Sprintf("load balancer %s of %s: %s", r.balancer.URL(), r.name, mode)}
+	undos := []func(context.Context) error{func(context.Context) error { return r.balancer.SetDown(lb.Up) }}
+	if s.redis != nil {
+		o, err := s.redis.RegionOutage(ctx, place)
+		if err != nil {
+			return faults.Injected{}, errors.Join(err, r.balancer.SetDown(lb.Up))
+		}
+		notes, undos = append(notes, o.String()), append(undos, o.Revert)
+	}
+	return faults.Injected{
+		Note: strings.Join(notes, "; "),
+		Undo: func(ctx context.Context) error {
+			var errs []error
+			for _, u := range slices.Backward(undos) {
+				errs = append(errs, u(ctx))
+			}
+			return errors.Join(errs...)
+		},
+	}, nil
 }
 
 // serviceTasks finds a service by its ECS name and its running tasks'

@@ -51,18 +51,23 @@ const resolveEvery = time.Second
 const loadLimit = 2 * time.Hour
 
 // Declare declares one experiment per way a region goes down that a
-// target can show as AWS would. A blackholed region is left out: the
-// sandbox's checkers wait their 2 s for an answer in real time, two
-// platform minutes at 60x, so it is detected later than AWS would, and
-// its failback judged against a check that never went down.
+// target can show as AWS would: its load balancer refusing connections
+// (region-down, ids failover.refuse.*), and the whole region at once, its
+// data stores too (region-outage, ids failover.outage.*). A blackholed
+// region is left out: the sandbox's checkers wait their 2 s for an
+// answer in real time, two platform minutes at 60x, so it is detected
+// later than AWS would, and its failback judged against a check that
+// never went down.
 func Declare(f *framework.Framework) {
-	experiment(f, chaos.Refuse)
+	experiment(f, "refuse", chaos.RegionDown{Mode: chaos.Refuse})
+	experiment(f, "outage", chaos.RegionDown{Mode: chaos.Refuse, Whole: true})
 }
 
 // experiment is one region failure and the four promises judged on it,
 // in order: the fault stays in place from detection to recovery, and
-// the failback spec reverts it.
-func experiment(f *framework.Framework, mode string) {
+// the failback spec reverts it. name is the experiment's part of the
+// spec ids; down is the fault, its target and region filled in here.
+func experiment(f *framework.Framework, name string, down chaos.RegionDown) {
 	p := f.Target.Spec
 	primary, hc := primaryRecord(p)
 	fo := p.Experiments.Failover
@@ -73,7 +78,7 @@ func experiment(f *framework.Framework, mode string) {
 	detectWithin := time.Duration(threshold)*interval + fo.ProbeTimeout.D()
 	labels := []framework.Label{framework.Failover, framework.Behaviour, framework.Disruptive}
 	verdict := func(id, section, expected string) *framework.Verdict {
-		return &framework.Verdict{ID: Name + "." + mode + "." + id, Section: section, Labels: labels, Expected: expected}
+		return &framework.Verdict{ID: Name + "." + name + "." + id, Section: section, Labels: labels, Expected: expected}
 	}
 	detection := verdict("detection", p.Route53.Source, fmt.Sprintf("health check %s unhealthy %s to %s after the primary region goes down (FailureThreshold %d x RequestInterval %s, a probe's timeout %s)",
 		hc.ID, time.Duration(threshold-1)*interval, detectWithin, threshold, interval, fo.ProbeTimeout))
@@ -82,8 +87,8 @@ func experiment(f *framework.Framework, mode string) {
 	failback := verdict("failback", p.Route53.Source, fmt.Sprintf("the clients' answer for %s back on the primary region once health check %s is healthy again, within the TTL %s",
 		primary.Name, hc.ID, fo.AnswerTTL))
 
-	x := &run{f: f, mode: mode, record: primary, hc: hc}
-	ginkgo.Describe(fmt.Sprintf("the primary region down (%s)", mode), ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
+	x := &run{f: f, name: name, down: down, record: primary, hc: hc}
+	ginkgo.Describe(fmt.Sprintf("the primary region down (%s, %s)", down.Kind(), down.Mode), ginkgo.Ordered, ginkgo.ContinueOnFailure, func() {
 		ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
 			f.Requires(profile.LoadBalancer, profile.Route53)
 			x.start(ctx, detection)
@@ -116,7 +121,7 @@ func experiment(f *framework.Framework, mode string) {
 		f.It(failback, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
 			x.ready(v)
 			if err := x.fault.Revert(ctx); err != nil {
-				f.Errorf(v, "reverting region-down %s (%s): %v", f.Target.Regions.Primary, x.mode, err)
+				f.Errorf(v, "reverting %s %s (%s): %v", x.down.Kind(), f.Target.Regions.Primary, x.down.Mode, err)
 			}
 			back := f.Now()
 			// How long the deployed check takes is detection's to judge;
@@ -153,8 +158,10 @@ func primaryRecord(p *spec.Platform) (spec.FailoverRecord, spec.HealthCheck) {
 // run is one experiment's shared state: the clients, the fault and what
 // the specs before saw.
 type run struct {
-	f      *framework.Framework
-	mode   string
+	f *framework.Framework
+	// name is the experiment's part of the spec ids.
+	name   string
+	down   chaos.RegionDown
 	record spec.FailoverRecord
 	hc     spec.HealthCheck
 	// lacks is why the target cannot run the experiment, for each spec to
@@ -194,7 +201,7 @@ func (x *run) ready(v *framework.Verdict) {
 		ginkgo.Skip(x.lacks)
 	}
 	if x.fault == nil {
-		x.f.Errorf(v, "the experiment did not start: see %s.%s.detection", Name, x.mode)
+		x.f.Errorf(v, "the experiment did not start: see %s.%s.detection", Name, x.name)
 	}
 }
 
@@ -207,7 +214,8 @@ func (x *run) start(ctx context.Context, v *framework.Verdict) {
 		x.lacks = fmt.Sprintf("requires a DNS server answering for %s (target %s names none, endpoints.dns; on AWS name the resolver clients use)", x.record.Name, t.Name)
 		return
 	}
-	down := chaos.RegionDown{On: f.Chaos(), Region: t.Regions.Primary, Mode: x.mode}
+	down := x.down
+	down.On, down.Region = f.Chaos(), t.Regions.Primary
 	if err := down.Supported(); err != nil {
 		x.lacks = err.Error()
 		return

@@ -30,6 +30,9 @@ const (
 const (
 	// MongoDB: the profile names the replica set (endpoints.mongo).
 	MongoDB Capability = "mongodb"
+	// Redis: the profile names the Redis cache's sentinels
+	// (endpoints.redisSentinels), which clients find its primary through.
+	Redis Capability = "redis"
 	// LoadBalancer: the profile names the primary region's load balancer,
 	// which load is driven through.
 	LoadBalancer Capability = "load-balancer"
@@ -58,6 +61,8 @@ func (p *Profile) Has(c Capability) bool {
 	switch c {
 	case MongoDB:
 		return p.Endpoints.Mongo != ""
+	case Redis:
+		return len(p.Endpoints.RedisSentinels) > 0
 	case LoadBalancer:
 		return p.Endpoints.LoadBalancers[p.Regions.Primary] != ""
 	case FaultHooks:
@@ -75,6 +80,8 @@ func (p *Profile) Lacks(c Capability) string {
 	switch c {
 	case MongoDB:
 		return fmt.Sprintf("requires mongodb (target %s names no MongoDB endpoint, endpoints.mongo)", p.Name)
+	case Redis:
+		return fmt.Sprintf("requires redis (target %s names no Redis sentinels, endpoints.redisSentinels)", p.Name)
 	case LoadBalancer:
 		return fmt.Sprintf("requires load-balancer (target %s names none for its primary region %q, endpoints.loadBalancers)", p.Name, p.Regions.Primary)
 	case FaultHooks:
