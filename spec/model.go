@@ -551,6 +551,10 @@ type Data struct {
 	// AckTimeout is how long a write waits for its copies to be
 	// acknowledged (WAIT's timeout, wtimeout).
 	AckTimeout Duration `json:"ackTimeout"`
+	// ClientTimeout is how long a client waits for a data store's answer
+	// (a dial, a read, a write) before it gives up on that server and
+	// asks again who the primary is; above AckTimeout.
+	ClientTimeout Duration `json:"clientTimeout"`
 	// Resync is how long a replica may take, once back, to hold what the
 	// primary holds again.
 	Resync Duration `json:"resync"`

@@ -255,12 +255,13 @@ func (v *validator) experiments() {
 		path string
 		d    Duration
 	}{
-		{"probeEvery", d.ProbeEvery}, {"steady", d.Steady}, {"ackTimeout", d.AckTimeout}, {"resync", d.Resync},
+		{"probeEvery", d.ProbeEvery}, {"steady", d.Steady}, {"ackTimeout", d.AckTimeout}, {"clientTimeout", d.ClientTimeout}, {"resync", d.Resync},
 		{"redis.within", d.Redis.Within}, {"mongodb.within", d.MongoDB.Within},
 	} {
 		v.check(c.d.D() > 0, "experiments.data."+c.path, "a positive duration, not %s", c.d)
 	}
 	v.check(d.Steady.D() >= d.ProbeEvery.D(), "experiments.data.steady", "at least one probe write (probeEvery %s), not %s", d.ProbeEvery, d.Steady)
+	v.check(d.ClientTimeout.D() > d.AckTimeout.D(), "experiments.data.clientTimeout", "above ackTimeout %s, or the client gives up on a write still waiting for its copies, not %s", d.AckTimeout, d.ClientTimeout)
 	ha := v.p.Replication.Redis
 	total := 0
 	for place, n := range ha.Sentinels {

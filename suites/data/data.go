@@ -50,6 +50,18 @@ func verdict(id, section, expected string) *framework.Verdict {
 	return &framework.Verdict{ID: Name + "." + id, Section: section, Labels: labels, Expected: expected}
 }
 
+// minClientTimeout is the least real time a client waits for a data
+// store on this machine: at a high time scale the spec's timeout is a
+// few milliseconds, shorter than a loaded host takes to schedule a reply.
+const minClientTimeout = 100 * time.Millisecond
+
+// clientTimeout is the spec's client timeout in real time, in platform
+// time as a client on AWS would wait, and above the real time a write
+// waits for its copies.
+func clientTimeout(f *framework.Framework, d spec.Data, ack time.Duration) time.Duration {
+	return max(f.Real(d.ClientTimeout.D()), minClientTimeout, ack+minClientTimeout/2)
+}
+
 // rpo is the spec's recovery point objective for a data type.
 func rpo(p *spec.Platform, dataType string) (spec.RPO, error) {
 	for _, r := range p.Replication.RPO {

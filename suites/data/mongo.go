@@ -53,7 +53,7 @@ func (x *mongoRun) open(ctx context.Context, inj chaos.Checker, probe bool) {
 	}
 	d := t.Spec.Experiments.Data
 	ack := f.Real(d.AckTimeout.D())
-	if x.c, err = mongo.Dial(ctx, mongo.Target{URI: t.Endpoints.Mongo}, mongo.WithClock(t.Clock), mongo.WithTimeout(max(mongo.DefaultTimeout, 4*ack)), mongo.WithLogger(specLog())); err != nil {
+	if x.c, err = mongo.Dial(ctx, mongo.Target{URI: t.Endpoints.Mongo}, mongo.WithClock(t.Clock), mongo.WithTimeout(clientTimeout(f, d, ack)), mongo.WithLogger(specLog())); err != nil {
 		ginkgo.Fail(fmt.Sprintf("target %s: %v", t.Name, err))
 	}
 	ginkgo.DeferCleanup(func(ctx context.Context) error { return x.c.Close(ctx) })

@@ -40,7 +40,7 @@ type redisRun struct {
 	injected, injectedBy  time.Time
 	switched              chan redis.Failover
 	failover              redis.Failover
-	failedOver, recovered bool
+	failedOver            bool
 	// read is what the read-back found, once it has run.
 	read *loss
 }
@@ -66,7 +66,7 @@ func (x *redisRun) open(ctx context.Context, inj chaos.Checker) {
 	}
 	ack := f.Real(d.AckTimeout.D())
 	x.c, err = redis.Dial(ctx, redis.Target{MasterName: t.Names.ReplicationGroup, Sentinels: t.Endpoints.RedisSentinels},
-		redis.WithClock(t.Clock), redis.WithTimeout(max(redis.DefaultTimeout, 4*ack)), redis.WithLogger(specLog()))
+		redis.WithClock(t.Clock), redis.WithTimeout(clientTimeout(f, d, ack)), redis.WithLogger(specLog()))
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("target %s: %v", t.Name, err))
 	}
@@ -148,12 +148,7 @@ func (x *redisRun) expectFailover(ctx context.Context, v *framework.Verdict) {
 	within := f.Target.Spec.Experiments.Data.Redis.Within.D()
 	w := framework.Window{Earliest: x.injected, Latest: x.injectedBy.Add(within)}
 	f.ExpectWithin(ctx, v, "the sentinels' switch to a new primary", func(context.Context) (time.Time, bool, error) {
-		select {
-		case fo := <-x.switched:
-			x.failover, x.failedOver = fo, true
-		default:
-		}
-		return x.failover.SwitchedAt, x.failedOver, nil
+		return x.failover.SwitchedAt, x.switchedOver(), nil
 	}, w)
 	resumed := f.ExpectWithin(ctx, v, "a probe write accepted by the new primary", func(context.Context) (time.Time, bool, error) {
 		for _, wr := range x.probe.Writes() {
@@ -163,16 +158,39 @@ func (x *redisRun) expectFailover(ctx context.Context, v *framework.Verdict) {
 		}
 		return time.Time{}, false, nil
 	}, w)
-	x.recovered = true
 	v.Observed = fmt.Sprintf("%s -> %s switched %s after the fault, writes accepted again %s after it", x.failover.From, x.failover.To,
 		x.failover.SwitchedAt.Sub(x.injected).Round(time.Second), resumed.Sub(x.injected).Round(time.Second))
 }
 
+// switchedOver says whether the sentinels have announced the new master.
+func (x *redisRun) switchedOver() bool {
+	select {
+	case fo := <-x.switched:
+		x.failover, x.failedOver = fo, true
+	default:
+	}
+	return x.failedOver
+}
+
 // readBack stops the probe and reads its writes back from the new
-// primary, once for the experiment's specs.
+// primary, once for the experiment's specs. What was lost is judged
+// however long the election took (the failover spec judges that): it
+// waits for the switch as long as Sentinel may take to retry a failed
+// attempt, the spacing and the election window.
 func (x *redisRun) readBack(ctx context.Context, v *framework.Verdict) loss {
-	if !x.recovered {
-		x.f.Inconclusive(v, "the group did not fail over: see the failover spec of this experiment")
+	f := x.f
+	if x.switched == nil {
+		f.Inconclusive(v, "no fault was injected: see the failover spec of this experiment")
+	}
+	e := f.Target.Spec.Experiments.Data.Redis
+	limit := e.Spacing.D() + e.Within.D()
+	for deadline := x.injectedBy.Add(limit); !x.switchedOver() && f.Now().Before(deadline); {
+		if err := f.Sleep(ctx, time.Second); err != nil {
+			break
+		}
+	}
+	if !x.switchedOver() {
+		f.Inconclusive(v, fmt.Sprintf("the group did not fail over within %s of the fault", limit))
 	}
 	if x.read == nil {
 		x.stopProbe()
