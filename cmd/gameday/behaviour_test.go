@@ -15,9 +15,16 @@ import (
 // target, with a spec file, and reads its verdicts.
 func runFocused(t *testing.T, target, specPath, suite, focus string) (int, []runner.Verdict, string) {
 	t.Helper()
+	return runWith(t, target, specPath, "--suite", suite, "--focus", focus)
+}
+
+// runWith is gameday run against target with the given selection flags,
+// and the verdicts it wrote.
+func runWith(t *testing.T, target, specPath string, selection ...string) (int, []runner.Verdict, string) {
+	t.Helper()
 	dir := t.TempDir()
-	out, code := gameday(t, "run", "--target", target, "--spec", specPath, "--suite", suite, "--focus", focus,
-		"--reports", filepath.Join(dir, "run"), "--ledger", filepath.Join(dir, "ledger.jsonl"))
+	args := append([]string{"run", "--target", target, "--spec", specPath}, selection...)
+	out, code := gameday(t, append(args, "--reports", filepath.Join(dir, "run"), "--ledger", filepath.Join(dir, "ledger.jsonl"))...)
 	data, err := os.ReadFile(filepath.Join(dir, "run", "verdicts.json"))
 	var vs []runner.Verdict
 	if err == nil {

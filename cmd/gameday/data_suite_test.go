@@ -50,7 +50,6 @@ func TestDataSuiteCatchesEachDeviation(t *testing.T) {
 		inconclusive, either []string
 		says                 string
 	}{
-		{name: "clean", focus: `data\.`, passed: redisSpecs, skipped: mongoSpecs},
 		{
 			name: "link 90s slow", deviation: "link.delay=90s", focus: `data\.redis\.(steady-lag|primary-loss\.)`,
 			failed: []string{"data.redis.steady-lag"}, inconclusive: []string{"data.redis.primary-loss.acknowledged-writes"},
