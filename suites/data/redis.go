@@ -404,6 +404,7 @@ func redisRegionOutage(f *framework.Framework) {
 			}
 		})
 		f.It(quorum, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
+			x.ready()
 			l := Votes(ha.Sentinels).LoseRegion(role, ha.Quorum)
 			v.Observed = l.String()
 			if !l.Elects {
