@@ -107,7 +107,9 @@ type Undo struct {
 }
 
 // IsZero says whether u says nothing.
-func (u Undo) IsZero() bool { return u.Hook == nil && u.Restore == nil && u.FIS == nil && u.Nothing == "" }
+func (u Undo) IsZero() bool {
+	return u.Hook == nil && u.Restore == nil && u.FIS == nil && u.Nothing == ""
+}
 
 // HookFault is a fault held by the sandbox's fault hooks.
 type HookFault struct {
