@@ -3,9 +3,10 @@
 // ECS and Application Auto Scaling (AWS JSON 1.1), CloudWatch (Smithy
 // RPC v2 CBOR from aws-sdk-go-v2, AWS JSON 1.0 from botocore ≥ 1.42.7,
 // AWS Query from older clients such as aws CLI v2.9), ElastiCache (AWS
-// Query), Route 53 (REST-XML) and AWS FIS (REST-JSON), decodes each into a protocol-neutral
-// Request, calls the Handler registered for its service, and writes the
-// result or error back as that protocol's clients parse it.
+// Query), Route 53 (REST-XML) and AWS FIS (REST-JSON), decodes each into
+// a protocol-neutral Request, calls the Handler registered for its
+// service, and writes the result or error back as that protocol's clients
+// parse it.
 //
 // Handlers see one input model whatever the protocol: Request.Input is a
 // Value whose accessors coerce what each protocol sends (Query's strings,

@@ -23,16 +23,28 @@ const (
 
 // The actions the sandbox serves.
 const (
-	ActionStopTask        = "aws:ecs:stop-task"
-	ActionTaskLatency     = "aws:ecs:task-network-latency"
-	ActionInterruptAZ     = "aws:elasticache:replicationgroup-interrupt-az-power"
-	ActionDisruptNetwork  = "aws:network:disrupt-connectivity"
-	StopSourceAlarm       = "aws:cloudwatch:alarm"
-	StopSourceNone        = "none"
-	defaultLatencyMillis  = 200
-	defaultJitterMillis   = 10
-	revertTimeout         = 2 * time.Minute
-	maxActionDurationHint = "PT1M"
+	ActionStopTask       = "aws:ecs:stop-task"
+	ActionTaskLatency    = "aws:ecs:task-network-latency"
+	ActionInterruptAZ    = "aws:elasticache:replicationgroup-interrupt-az-power"
+	ActionDisruptNetwork = "aws:network:disrupt-connectivity"
+)
+
+// The sources of stop conditions.
+const (
+	StopSourceAlarm = "aws:cloudwatch:alarm"
+	StopSourceNone  = "none"
+)
+
+const (
+	// The defaults of aws:ecs:task-network-latency's delayMilliseconds
+	// and jitterMilliseconds, as FIS's action reference gives them.
+	defaultLatencyMillis = 200
+	defaultJitterMillis  = 10
+	// revertTimeout bounds the revert of an action's fault, which runs
+	// after the experiment's own context may have ended.
+	revertTimeout = 2 * time.Minute
+	// durationExample is shown where a duration is wrong.
+	durationExample = "PT1M"
 )
 
 // actionKind is one FIS action: the target key and resource type it
@@ -211,7 +223,7 @@ func (e *Engine) validateTemplate(in CreateTemplateInput) error {
 		}
 		if d, ok := a.Parameters["duration"]; ok || k.lasts {
 			if _, err := ParseDuration(d); err != nil {
-				return validation("Action %s: duration: %v (for example %s).", name, err, maxActionDurationHint)
+				return validation("Action %s: duration: %v (for example %s).", name, err, durationExample)
 			}
 		}
 		for _, after := range a.StartAfter {
