@@ -164,6 +164,15 @@ func TestFISStopsTasks(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%d gameday templates after two injections of the same fault, want 1 (reused)", n)
 		}
+		// FIS is regional: the failover region's endpoint sees none of it.
+		other, err := awsdriver.New(ctx, awsdriver.Target{Endpoint: status(t, dir).Endpoints.AWS, Region: p.Regions.Failover.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		elsewhere, err := other.FIS.ListExperiments(ctx, &fis.ListExperimentsInput{})
+		if err != nil || len(elsewhere.Experiments) != 0 {
+			t.Errorf("%s lists %+v (%v), want no experiments", p.Regions.Failover.Name, elsewhere, err)
+		}
 	})
 
 	awscli.Each(t, func(t *testing.T, cli awscli.CLI) {
