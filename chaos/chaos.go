@@ -87,8 +87,9 @@ type Injected struct {
 	Params map[string]string
 	// Ended, for a fault that can end by itself (an FIS experiment),
 	// receives how it ended: nil when it completed, an *Aborted when a
-	// stop condition stopped it, another error when it failed. Nil for
-	// faults that last until reverted.
+	// stop condition stopped it, another error when it failed; nothing
+	// once the fault is being reverted. Nil for faults that last until
+	// reverted.
 	Ended <-chan error
 }
 

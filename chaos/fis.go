@@ -259,7 +259,11 @@ func (x *Experiment) Inject(ctx context.Context) (Injected, error) {
 	}
 	stopping := make(chan struct{})
 	ended := make(chan error, 1)
-	go x.follow(context.WithoutCancel(ctx), id, stopping, ended)
+	if st.Status == fistypes.ExperimentStatusCompleted {
+		ended <- nil // an action without duration (stop-task) is over already
+	} else {
+		go x.follow(context.WithoutCancel(ctx), id, stopping, ended)
+	}
 	closed := false
 	return Injected{
 		Revert: func(ctx context.Context) error {
