@@ -6,7 +6,8 @@
 // (SIGKILL, a crash, a lost machine) can be found and reverted later with
 // RevertOutstanding, which is what `gameday revert` does.
 //
-// Injectors: StopTasks (ECS StopTask, any target serving ECS), Latency and
+// Injectors: StopTasks (ECS StopTask, any target serving ECS), Experiment
+// (an AWS FIS experiment: FISStopTasks, FISLatency), Latency and
 // LaunchFailures (the sandbox's fault hooks; ErrUnsupported elsewhere),
 // and the runbook's manual procedures as reversible changes: DesiredCount
 // (ECS UpdateService) and ScalableTargetBounds (RegisterScalableTarget).
@@ -80,6 +81,16 @@ type Injected struct {
 	Undo Undo
 	// Note says what the injection did, for example which tasks it stopped.
 	Note string
+	// Params are what the injection learnt that names the fault (the FIS
+	// template and experiment ids); they join the Spec's in the ledger and
+	// on the timeline.
+	Params map[string]string
+	// Ended, for a fault that can end by itself (an FIS experiment),
+	// receives how it ended: nil when it completed, an *Aborted when a
+	// stop condition stopped it, another error when it failed; nothing
+	// once the fault is being reverted. Nil for faults that last until
+	// reverted.
+	Ended <-chan error
 }
 
 // Undo is what the ledger keeps so that a process that did not inject a
@@ -89,13 +100,17 @@ type Undo struct {
 	Hook *HookFault `json:"hook,omitempty"`
 	// Restore is a capacity setting to put back through the AWS APIs.
 	Restore *Restore `json:"restore,omitempty"`
+	// FIS is an FIS experiment to stop.
+	FIS *FISExperiment `json:"fis,omitempty"`
 	// Nothing says why the fault needs no undoing, such as "ECS replaces
 	// stopped tasks".
 	Nothing string `json:"nothing,omitempty"`
 }
 
 // IsZero says whether u says nothing.
-func (u Undo) IsZero() bool { return u.Hook == nil && u.Restore == nil && u.Nothing == "" }
+func (u Undo) IsZero() bool {
+	return u.Hook == nil && u.Restore == nil && u.FIS == nil && u.Nothing == ""
+}
 
 // HookFault is a fault held by the sandbox's fault hooks.
 type HookFault struct {
@@ -138,6 +153,13 @@ type Target struct {
 	// Capacity is the target's ECS and Application Auto Scaling, for the
 	// runbook's manual procedures.
 	Capacity CapacityAPI
+	// FIS is the target's AWS FIS, and FISRole the role its experiments
+	// run as.
+	FIS     FISAPI
+	FISRole string
+	// ViaFIS says the target runs its faults as FIS experiments where
+	// there is a choice (the profile's faults: fis).
+	ViaFIS bool
 }
 
 // ErrOtherTarget is returned by Target.Undo for a ledger entry of another
@@ -163,6 +185,12 @@ func (t Target) Undo(e Entry) (Revert, error) {
 		}
 		r := *e.Undo.Restore
 		return func(ctx context.Context) error { return r.put(ctx, t.Capacity) }, nil
+	case e.Undo.FIS != nil:
+		if t.FIS == nil {
+			return nil, fmt.Errorf("%s %s is an FIS experiment, and target %s does not serve FIS", e.Kind, e.ID, t.Name)
+		}
+		u := *e.Undo.FIS
+		return func(ctx context.Context) error { return revertFISEntry(ctx, t.FIS, u) }, nil
 	case e.Undo.Nothing != "":
 		return func(context.Context) error { return nil }, nil
 	}

@@ -43,6 +43,16 @@ type StopTasks struct {
 	Percent int
 }
 
+// OnFaultPath is the injector that stops the tasks the way the target
+// runs its faults: an FIS experiment (FISStopTasks) where the target's
+// profile says faults: fis, ECS StopTask otherwise.
+func (s StopTasks) OnFaultPath() Injector {
+	if s.On.ViaFIS {
+		return FISStopTasks(s.On, s.Service, s.Count, s.Percent)
+	}
+	return s
+}
+
 // Spec implements Injector.
 func (s StopTasks) Spec() Spec {
 	p := map[string]string{"service": s.Service, "cluster": s.On.Cluster}

@@ -266,12 +266,13 @@ func (l *Ledger) Inject(ctx context.Context, inj Injector, tl *timeline.Log, now
 	if !did.Undo.IsZero() {
 		e.Undo = did.Undo
 	}
+	maps.Copy(e.Params, did.Params)
 	if did.Revert == nil {
 		did.Revert = func(context.Context) error { return nil }
 	}
 	e.Note = did.Note
 	stamp(&e, StateInjected, now)
-	f := &Fault{l: l, entry: e, revert: did.Revert, now: now, tl: tl, lock: make(chan struct{}, 1)}
+	f := &Fault{l: l, entry: e, revert: did.Revert, ended: did.Ended, now: now, tl: tl, lock: make(chan struct{}, 1)}
 	err = l.write(e)
 	if err == nil && tl != nil {
 		_, err = tl.Append(e.At, timeline.FaultInjected(e.timeline()))
@@ -302,6 +303,7 @@ func (l *Ledger) RevertAll(ctx context.Context) error {
 type Fault struct {
 	l      *Ledger
 	revert Revert
+	ended  <-chan error
 	now    func() time.Time
 	tl     *timeline.Log
 
@@ -311,6 +313,11 @@ type Fault struct {
 	mu    sync.Mutex // guards entry
 	entry Entry
 }
+
+// Ended receives how a fault that can end by itself ended (see
+// Injected.Ended): an *Aborted when a stop condition stopped it. It is nil,
+// and blocks for ever, for a fault that lasts until reverted.
+func (f *Fault) Ended() <-chan error { return f.ended }
 
 // ID is the fault's id in the ledger and on the timeline.
 func (f *Fault) ID() string { return f.Entry().ID }

@@ -7,7 +7,8 @@ import (
 )
 
 // TargetOf is what injectors can break on an opened target: its ECS API
-// where it serves ECS, the sandbox's fault hooks where it has them.
+// where it serves ECS, its FIS where it serves FIS, the sandbox's fault
+// hooks where it has them.
 func TargetOf(t *targets.Target) Target {
 	ct := Target{Name: t.Name}
 	if t.Has(profile.ECS) {
@@ -15,6 +16,10 @@ func TargetOf(t *targets.Target) Target {
 		if t.Has(profile.AutoScaling) {
 			ct.Capacity = Capacity{t.AWS.ECS, t.AWS.AutoScaling}
 		}
+	}
+	if t.Has(profile.FIS) {
+		ct.FIS, ct.FISRole = t.AWS.FIS, t.FISRoleArn
+		ct.ViaFIS = t.Faults == profile.FaultsFIS
 	}
 	if t.Endpoints.Faults != "" {
 		ct.Hooks = faulthooks.Client{Control: t.Endpoints.Faults}

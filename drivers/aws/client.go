@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/fis"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
@@ -80,6 +81,7 @@ type Clients struct {
 	Route53     *route53.Client
 	ElastiCache *elasticache.Client
 	Budgets     *budgets.Client
+	FIS         *fis.Client
 	// STS says whose account the credentials reach (CallerAccount).
 	STS    *sts.Client
 	Region string
@@ -142,6 +144,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		Route53:     route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = endpoint }),
 		ElastiCache: elasticache.NewFromConfig(cfg, func(o *elasticache.Options) { o.BaseEndpoint = endpoint }),
 		Budgets:     budgets.NewFromConfig(cfg, func(o *budgets.Options) { o.BaseEndpoint = endpoint }),
+		FIS:         fis.NewFromConfig(cfg, func(o *fis.Options) { o.BaseEndpoint = endpoint }),
 		STS:         sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = endpoint }),
 	}, nil
 }

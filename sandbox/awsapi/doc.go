@@ -3,9 +3,10 @@
 // ECS and Application Auto Scaling (AWS JSON 1.1), CloudWatch (Smithy
 // RPC v2 CBOR from aws-sdk-go-v2, AWS JSON 1.0 from botocore ≥ 1.42.7,
 // AWS Query from older clients such as aws CLI v2.9), ElastiCache (AWS
-// Query) and Route 53 (REST-XML), decodes each into a protocol-neutral
-// Request, calls the Handler registered for its service, and writes the
-// result or error back as that protocol's clients parse it.
+// Query), Route 53 (REST-XML) and AWS FIS (REST-JSON), decodes each into
+// a protocol-neutral Request, calls the Handler registered for its
+// service, and writes the result or error back as that protocol's clients
+// parse it.
 //
 // Handlers see one input model whatever the protocol: Request.Input is a
 // Value whose accessors coerce what each protocol sends (Query's strings,
@@ -22,5 +23,5 @@
 //
 // Adding a Query service is an entry in services with its Version, signing
 // name and XML namespace (see elasticache.go); a REST service is a route
-// table for the REST-XML codec (see route53.go).
+// table for the REST-XML or REST-JSON codec (see route53.go, fis.go).
 package awsapi

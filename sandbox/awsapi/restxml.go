@@ -7,20 +7,27 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
 // ProtocolRESTXML is AWS's REST-XML protocol (Route 53).
 const ProtocolRESTXML Protocol = "restXml"
 
-// restAPI is a service spoken in REST-XML: the operation is in the method
-// and path, the input in path labels, query parameters and an XML body,
-// the output in an XML body and headers.
+// restAPI is a service spoken in REST-XML or REST-JSON: the operation is
+// in the method and path, the input in path labels, query parameters and
+// an XML or JSON body, the output in a body (and, for XML, headers).
 type restAPI struct {
 	svc *service
 	// prefix starts every path of the service; it is how a request is
 	// recognised as the service's.
 	prefix string
+	// roots, when set, are the first path segments after the prefix that
+	// belong to the service: a service at "/" shares the prefix with
+	// every other protocol's POST /.
+	roots []string
+	// json says the service speaks REST-JSON rather than REST-XML.
+	json   bool
 	routes []restRoute
 	// lists maps the element of each list shape to the element of its
 	// members: XML alone cannot tell a list of one from a structure.
@@ -44,14 +51,19 @@ type restRoute struct {
 	headers map[string]string
 }
 
-// restAPIs are the REST-XML services served.
-var restAPIs = []*restAPI{route53REST}
+// restAPIs are the REST services served.
+var restAPIs = []*restAPI{route53REST, fisREST}
 
-// restAPIFor returns the REST-XML service whose paths r's path is under,
-// or nil.
+// restAPIFor returns the REST service whose paths r's path is under, or
+// nil.
 func restAPIFor(r *http.Request) *restAPI {
 	for _, a := range restAPIs {
-		if strings.HasPrefix(r.URL.Path, a.prefix) {
+		rest, ok := strings.CutPrefix(r.URL.Path, a.prefix)
+		if !ok {
+			continue
+		}
+		root, _, _ := strings.Cut(rest, "/")
+		if a.roots == nil || slices.Contains(a.roots, root) {
 			return a
 		}
 	}

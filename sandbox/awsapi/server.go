@@ -66,7 +66,8 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Handle registers h for a service: ServiceECS,
-// ServiceApplicationAutoScaling, ServiceCloudWatch or ServiceRoute53. It
+// ServiceApplicationAutoScaling, ServiceCloudWatch, ServiceRoute53,
+// ServiceElastiCache or ServiceFIS. It
 // panics on another name, a bug to catch at start. A later call replaces
 // the handler.
 func (s *Server) Handle(service string, h Handler) {
@@ -104,6 +105,9 @@ type call struct {
 // codecFor picks the protocol of r, nil when it speaks none of them.
 func codecFor(r *http.Request) codec {
 	if a := restAPIFor(r); a != nil {
+		if a.json {
+			return restJSONCodec{a}
+		}
 		return restXMLCodec{a}
 	}
 	switch {

@@ -158,6 +158,7 @@ var services = map[string]*service{
 		),
 	},
 	ServiceElastiCache: elastiCacheService,
+	ServiceFIS:         fisService,
 }
 
 // serviceBy returns the service for which match holds, or nil.

@@ -1,6 +1,6 @@
 // Package endpoint is the sandbox's AWS-compatible endpoint: the wire
 // layer of package awsapi in front of each region's engines (ECS,
-// Application Auto Scaling, CloudWatch). It only routes: every decision an
+// Application Auto Scaling, CloudWatch, FIS). It only routes: every decision an
 // operation makes is the engine's, so that what a client sees through the
 // endpoint is what the sandbox does.
 package endpoint
@@ -20,6 +20,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 	"github.com/gameday-sre/gameday/sandbox/ecs"
 	"github.com/gameday-sre/gameday/sandbox/elasticache"
+	"github.com/gameday-sre/gameday/sandbox/fis"
 	"github.com/gameday-sre/gameday/sandbox/route53"
 )
 
@@ -28,6 +29,8 @@ type Region struct {
 	ECS         *ecs.ControlPlane
 	AutoScaling *autoscaling.Engine
 	CloudWatch  *cloudwatch.Engine
+	// FIS is the region's Fault Injection Service; nil serves none.
+	FIS *fis.Engine
 }
 
 // Global is the engines the sandbox runs once rather than per region:
@@ -53,6 +56,7 @@ func New(regions map[string]Region, global Global, defaultRegion string, log *sl
 	srv.Handle(awsapi.ServiceECS, r.handler(ecsOperations))
 	srv.Handle(awsapi.ServiceApplicationAutoScaling, r.handler(autoScalingOperations))
 	srv.Handle(awsapi.ServiceCloudWatch, r.handler(cloudWatchOperations))
+	srv.Handle(awsapi.ServiceFIS, r.fis)
 	if global.Route53 != nil {
 		srv.Handle(awsapi.ServiceRoute53, global.Route53.ServeAWS)
 	}
@@ -60,6 +64,17 @@ func New(regions map[string]Region, global Global, defaultRegion string, log *sl
 		srv.Handle(awsapi.ServiceElastiCache, global.ElastiCache.ServeAWS)
 	}
 	return srv, nil
+}
+
+// fis hands a FIS request to the FIS of its region: experiments, like
+// AWS's, are seen only in the region that runs them.
+func (r router) fis(ctx context.Context, req *awsapi.Request) (any, error) {
+	return r.handler(map[string]operation{req.Operation: func(ctx context.Context, reg Region, _ awsapi.Value) (any, error) {
+		if reg.FIS == nil {
+			return nil, awsapi.UnknownOperation(req.Operation)
+		}
+		return reg.FIS.ServeAWS(ctx, req)
+	}})(ctx, req)
 }
 
 // operation serves one API operation against one region's engines.

@@ -3,7 +3,6 @@ package supervisor
 import (
 	"context"
 	"fmt"
-	"github.com/gameday-sre/gameday/targets/profile"
 	"net"
 	"os/exec"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/mongors"
 	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/state"
+	"github.com/gameday-sre/gameday/targets/profile"
 )
 
 // CacheName is the replication group of the Redis cache and the master
@@ -257,7 +257,7 @@ func (c cacheGroup) Failover(ctx context.Context) error {
 // regions as a global datastore does; it is a Sentinel group, never in
 // cluster mode.
 func (s *sandbox) serves() []profile.Capability {
-	apis := []profile.Capability{profile.ECS, profile.AutoScaling, profile.CloudWatch, profile.Route53}
+	apis := []profile.Capability{profile.ECS, profile.AutoScaling, profile.CloudWatch, profile.Route53, profile.FIS}
 	if s.cache != nil {
 		apis = append(apis, profile.ElastiCache, profile.GlobalDatastore)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
 	"github.com/gameday-sre/gameday/sandbox/ecs"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
+	"github.com/gameday-sre/gameday/sandbox/fis"
 	"github.com/gameday-sre/gameday/sandbox/lb"
 	"github.com/gameday-sre/gameday/sandbox/queue"
 	"github.com/gameday-sre/gameday/sandbox/scalingalarms"
@@ -32,6 +33,8 @@ type region struct {
 	balancer *lb.LoadBalancer
 	ecs      *ecs.ControlPlane
 	scaling  *autoscaling.Engine
+	// fis is the region's FIS, started with the AWS endpoint.
+	fis *fis.Engine
 	// stopActions stops the alarms' actions (scalingalarms.Act).
 	stopActions func()
 }
@@ -106,10 +109,14 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 }
 
 func (r *region) engines() endpoint.Region {
-	return endpoint.Region{ECS: r.ecs, AutoScaling: r.scaling, CloudWatch: r.cw}
+	return endpoint.Region{ECS: r.ecs, AutoScaling: r.scaling, CloudWatch: r.cw, FIS: r.fis}
 }
 
 func (r *region) close() {
+	// Experiments first: they revert their faults on the other engines.
+	if r.fis != nil {
+		r.fis.Close()
+	}
 	if r.stopActions != nil {
 		r.stopActions()
 	}

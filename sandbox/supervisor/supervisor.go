@@ -26,6 +26,7 @@ import (
 	"github.com/gameday-sre/gameday/sandbox/elasticache"
 	"github.com/gameday-sre/gameday/sandbox/endpoint"
 	"github.com/gameday-sre/gameday/sandbox/faults"
+	"github.com/gameday-sre/gameday/sandbox/fis"
 	"github.com/gameday-sre/gameday/sandbox/mongors"
 	"github.com/gameday-sre/gameday/sandbox/redisha"
 	"github.com/gameday-sre/gameday/sandbox/route53"
@@ -178,7 +179,17 @@ func (s *sandbox) start(o Options) error {
 // serveAWS serves the AWS endpoint once every engine behind it exists.
 func (s *sandbox) serveAWS() error {
 	engines := map[string]endpoint.Region{}
-	for _, r := range s.regions {
+	for i, r := range s.regions {
+		cfg := fis.Config{Region: r.name, Clock: s.clock, ECS: r.ecs, Alarms: r.cw, Faults: s.faults, Log: r.log.With("service", "fis")}
+		// The Redis group's home is the primary region, where ElastiCache
+		// describes it.
+		if i == 0 && s.cache != nil {
+			cfg.ReplicationGroups = []string{fmt.Sprintf("arn:aws:elasticache:%s:%s:replicationgroup:%s", r.name, elasticache.DefaultAccountID, CacheName)}
+		}
+		var err error
+		if r.fis, err = fis.New(cfg); err != nil {
+			return err
+		}
 		engines[r.name] = r.engines()
 	}
 	aws, err := endpoint.New(engines, endpoint.Global{Route53: s.route53, ElastiCache: s.cache}, s.primary().name, s.log)

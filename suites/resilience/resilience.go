@@ -138,7 +138,7 @@ func (st *stop) replaced(ctx ginkgo.SpecContext, v *framework.Verdict, r spec.Re
 	}
 	// Before the call: ECS may launch a replacement before StopTask returns.
 	st.stopped = f.Now()
-	f.Inject(ctx, v, inj)
+	f.Inject(ctx, v, inj.OnFaultPath())
 	within := r.SchedulerReaction.D() + f.Target.Spec.Experiments.TaskStartup.Within.D()
 	replaced := func(ctx context.Context) (time.Time, bool, error) {
 		tasks, err := st.svc.Tasks(ctx)
@@ -178,7 +178,7 @@ func (st *stop) errorBudget(ctx ginkgo.SpecContext, v *framework.Verdict, budget
 		if err != nil {
 			return false, err
 		}
-		at, ok := stoppedBy(tasks, chaos.StopReason, st.stopped, st.count)
+		at, ok := stoppedBy(tasks, st.stopped, st.count)
 		ended = at
 		return ok, nil
 	})
@@ -207,13 +207,14 @@ func (st *stop) errorBudget(ctx ginkgo.SpecContext, v *framework.Verdict, budget
 	}
 }
 
-// stoppedBy is when the last of the n tasks stopped for reason after a
-// platform instant reached STOPPED; ok is false while one has not.
-func stoppedBy(tasks []ecstypes.Task, reason string, after time.Time, n int) (time.Time, bool) {
+// stoppedBy is when the last of the n tasks a user stopped (ECS StopTask,
+// gameday's own or FIS's: stop code UserInitiated) after a platform
+// instant reached STOPPED; ok is false while one has not.
+func stoppedBy(tasks []ecstypes.Task, after time.Time, n int) (time.Time, bool) {
 	var last time.Time
 	done := 0
 	for _, t := range tasks {
-		if aws.ToString(t.StoppedReason) != reason || t.StoppingAt == nil || t.StoppingAt.Before(after.Add(-time.Second)) {
+		if t.StopCode != ecstypes.TaskStopCodeUserInitiated || t.StoppingAt == nil || t.StoppingAt.Before(after.Add(-time.Second)) {
 			continue
 		}
 		if aws.ToString(t.LastStatus) != "STOPPED" || t.StoppedAt == nil {

@@ -14,9 +14,10 @@ func at(m, s int) time.Time { return time.Date(2026, 12, 5, 10, m, s, 0, time.UT
 func ptr[T any](v T) *T { return &v }
 
 func TestStoppedBy(t *testing.T) {
-	const reason = "gameday chaos: stop-task"
-	task := func(stoppedReason, last string, stopping, stopped *time.Time) ecstypes.Task {
-		return ecstypes.Task{StoppedReason: ptr(stoppedReason), LastStatus: ptr(last), StoppingAt: stopping, StoppedAt: stopped}
+	// Stopped through StopTask, by gameday or by FIS, whatever the reason.
+	const user, scheduler = ecstypes.TaskStopCodeUserInitiated, ecstypes.TaskStopCodeServiceSchedulerInitiated
+	task := func(code ecstypes.TaskStopCode, last string, stopping, stopped *time.Time) ecstypes.Task {
+		return ecstypes.Task{StopCode: code, LastStatus: ptr(last), StoppingAt: stopping, StoppedAt: stopped}
 	}
 	tests := []struct {
 		name  string
@@ -25,17 +26,17 @@ func TestStoppedBy(t *testing.T) {
 		want  string
 		ok    bool
 	}{
-		{"both stopped", []ecstypes.Task{task(reason, "STOPPED", ptr(at(1, 0)), ptr(at(6, 30))), task(reason, "STOPPED", ptr(at(1, 0)), ptr(at(6, 40)))}, 2, "10:06:40", true},
-		{"one draining", []ecstypes.Task{task(reason, "STOPPED", ptr(at(1, 0)), ptr(at(6, 30))), task(reason, "DEACTIVATING", ptr(at(1, 0)), nil)}, 2, "", false},
-		{"not yet seen stopping", []ecstypes.Task{task(reason, "STOPPED", ptr(at(1, 0)), ptr(at(6, 30)))}, 2, "", false},
-		{"older stops and other reasons ignored", []ecstypes.Task{
-			task(reason, "STOPPED", ptr(at(0, 0)), ptr(at(0, 30))),
-			task("Scaling activity initiated by (deployment ecs-svc/1)", "DEACTIVATING", ptr(at(2, 0)), nil),
-			task(reason, "STOPPED", ptr(at(1, 0)), ptr(at(3, 0))),
+		{"both stopped", []ecstypes.Task{task(user, "STOPPED", ptr(at(1, 0)), ptr(at(6, 30))), task(user, "STOPPED", ptr(at(1, 0)), ptr(at(6, 40)))}, 2, "10:06:40", true},
+		{"one draining", []ecstypes.Task{task(user, "STOPPED", ptr(at(1, 0)), ptr(at(6, 30))), task(user, "DEACTIVATING", ptr(at(1, 0)), nil)}, 2, "", false},
+		{"not yet seen stopping", []ecstypes.Task{task(user, "STOPPED", ptr(at(1, 0)), ptr(at(6, 30)))}, 2, "", false},
+		{"older stops and the scheduler's ignored", []ecstypes.Task{
+			task(user, "STOPPED", ptr(at(0, 0)), ptr(at(0, 30))),
+			task(scheduler, "DEACTIVATING", ptr(at(2, 0)), nil),
+			task(user, "STOPPED", ptr(at(1, 0)), ptr(at(3, 0))),
 		}, 1, "10:03:00", true},
 	}
 	for _, tt := range tests {
-		got, ok := stoppedBy(tt.tasks, reason, at(1, 0), tt.n)
+		got, ok := stoppedBy(tt.tasks, at(1, 0), tt.n)
 		if ok != tt.ok || (ok && got.Format(time.TimeOnly) != tt.want) {
 			t.Errorf("%s: %s %v, want %s %v", tt.name, got.Format(time.TimeOnly), ok, tt.want, tt.ok)
 		}

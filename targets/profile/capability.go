@@ -24,6 +24,8 @@ const (
 	// sandbox's is a Sentinel group, which cannot.
 	ClusterMode Capability = "elasticache-cluster-mode"
 	Budgets     Capability = "budgets"
+	// FIS is AWS Fault Injection Service.
+	FIS Capability = "fis"
 )
 
 // Capabilities an endpoint implies; a profile does not list them.
@@ -41,7 +43,7 @@ const (
 	FaultHooks Capability = "fault-hooks"
 )
 
-var listed = []Capability{ECS, AutoScaling, CloudWatch, Route53, ElastiCache, GlobalDatastore, ClusterMode, Budgets}
+var listed = []Capability{ECS, AutoScaling, CloudWatch, Route53, ElastiCache, GlobalDatastore, ClusterMode, Budgets, FIS}
 
 func checkServes(serves []Capability) error {
 	for _, c := range serves {

@@ -55,8 +55,14 @@ func TestBadProfiles(t *testing.T) {
 	os.WriteFile(bad, []byte("name: x\nendpoint: {aws: y}\n"), 0o644)
 	badServes := filepath.Join(dir, "serves.yaml")
 	os.WriteFile(badServes, []byte("name: x\nserves: [ecs, autoscaling]\n"), 0o644)
+	noFIS := filepath.Join(dir, "nofis.yaml")
+	os.WriteFile(noFIS, []byte("name: x\nserves: [ecs]\nfaults: fis\n"), 0o644)
+	otherPath := filepath.Join(dir, "other.yaml")
+	os.WriteFile(otherPath, []byte("name: x\nserves: [ecs, fis]\nfaults: ssm\n"), 0o644)
 	tests := []struct{ target, want string }{
 		{"nowhere", `no target profile "nowhere" in fixtures/targets:`},
+		{noFIS, `faults "fis": want "fis" on a target that serves fis`},
+		{otherPath, `faults "ssm": want "fis"`},
 		{"nowhere", "use one of local, localstack, moto, staging"},
 		{bad, "field endpoint not found"},
 		{badServes, `serves.yaml: serves "autoscaling": not a capability gameday knows (ecs, application-autoscaling,`},
