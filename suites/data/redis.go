@@ -36,11 +36,11 @@ type redisRun struct {
 	replicas []string
 	rpo      spec.RPO
 
-	fault                 *chaos.Fault
-	injected, injectedBy  time.Time
-	switched              chan redis.Failover
-	failover              redis.Failover
-	failedOver            bool
+	fault                *chaos.Fault
+	injected, injectedBy time.Time
+	switched             chan redis.Failover
+	failover             redis.Failover
+	failedOver           bool
 	// read is what the read-back found, once it has run.
 	read *loss
 }
