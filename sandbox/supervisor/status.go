@@ -19,6 +19,10 @@ const ReadyFile = "ready.json"
 // StatusPath is served on the control endpoint.
 const StatusPath = "/_sandbox/status"
 
+// ProfilePath serves a CPU profile of the supervisor on the control
+// endpoint, as net/http/pprof does (?seconds=N).
+const ProfilePath = "/debug/pprof/profile"
+
 // Endpoints are where a running sandbox answers.
 type Endpoints struct {
 	// AWS is the AWS-compatible endpoint (ECS, Application Auto Scaling,

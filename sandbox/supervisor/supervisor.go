@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"sync"
 	"syscall"
@@ -156,6 +157,9 @@ func (s *sandbox) start(o Options) error {
 	s.faults = faults.NewRegistry(s.clock.Now, append(s.faultKinds(), s.dataFaultKinds()...)...)
 	mux.Handle(faults.Path, s.faults.Handler())
 	mux.Handle(faults.Path+"/", s.faults.Handler())
+	// Go's profiles of the supervisor, on the loopback-only control
+	// endpoint: where its own time goes is what the benchmark reports.
+	mux.HandleFunc(ProfilePath, pprof.Profile)
 	var err error
 	if s.endpoints.Control, err = s.serve("control endpoint", mux); err != nil {
 		return err
