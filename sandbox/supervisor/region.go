@@ -55,7 +55,10 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 		return r, fmt.Errorf("%s TLS certificate: %w", name, err)
 	}
 	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr, HTTPSAddr: addr, TLS: tlsCfg,
-		RequestWeight: s.cfg.TimeScale}
+		RequestWeight: s.cfg.TimeScale,
+		// The health checks skip the exchange with a task whose process
+		// ECS has seen neither exit nor be changed by a fault.
+		Unchanged: func(t lb.Target) <-chan struct{} { return r.ecs.Unchanged(t) }}
 	for _, svc := range p.Services {
 		// The runbook sets no deregistration delay, so the target groups
 		// have AWS's default, 300 s (lb.DefaultDeregistrationDelay). It is
