@@ -58,6 +58,8 @@ type Status struct {
 	HealthChecks []HealthCheckStatus `json:"healthChecks"`
 	DNS          []DNSAnswer         `json:"dns"`
 	Data         DataStatus          `json:"data"`
+	// Lag is how late the platform minutes' work completed.
+	Lag LagStatus `json:"lag"`
 }
 
 // DataStatus is the data layer: each store running, or why it is not.
