@@ -11,8 +11,10 @@ FUZZTIME  ?= 20s
 SANDBOX   ?= .gameday/sandbox
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-# How many fresh sandboxes `make flake` runs the scaling suite against.
+# How many fresh sandboxes `make flake` runs the scaling suite against,
+# and at which time scale.
 RUNS      ?= 10
+TIME_SCALE ?= 60
 
 .PHONY: help build test vet fuzz lint bench gameday flake report-screenshot clean
 
@@ -53,8 +55,8 @@ gameday: build ## a whole local game day: lint, sandbox up, compliance, every be
 	@echo "== gameday $(VERSION): a game day against the local sandbox, reports in $(REPORTS)"
 	@scripts/gameday.sh $(BIN) $(SPEC) $(REPORTS) $(SANDBOX)
 
-flake: build ## the scaling suite RUNS times (default 10) against fresh sandboxes; prints passes/runs
-	@scripts/flake.sh $(BIN) $(SPEC) $(RUNS) $(REPORTS)/flake
+flake: build ## the scaling suite RUNS times (default 10) against fresh sandboxes at TIME_SCALE (default 60); prints passes/runs and each run's minute lag
+	@scripts/flake.sh $(BIN) $(SPEC) $(RUNS) $(REPORTS)/flake $(TIME_SCALE)
 
 # Where make report-screenshot writes the first screen of report.html.
 SHOT      ?= reports/out/report-screenshot.png

@@ -366,8 +366,27 @@ func newSandboxStatusCmd() *cobra.Command {
 	return cmd
 }
 
+// printLag says how late the platform minutes' work completed, in
+// platform seconds and as a share of a minute.
+func printLag(w io.Writer, l supervisor.LagStatus) {
+	if len(l.Minutes) == 0 {
+		fmt.Fprintln(w, "minute lag: no platform minute has completed yet")
+		return
+	}
+	fmt.Fprintf(w, "minute lag: last %.1f s (%.0f%% of a platform minute), worst since ready %.1f s (%.0f%%)",
+		l.LastSeconds, 100*l.LastSeconds/60, l.WorstSeconds, 100*l.WorstSeconds/60)
+	if !l.WorstMinute.IsZero() {
+		fmt.Fprintf(w, " in the minute of %s", l.WorstMinute.Format(time.RFC3339))
+	}
+	if l.SkippedTicks > 0 {
+		fmt.Fprintf(w, ", %d control minutes skipped", l.SkippedTicks)
+	}
+	fmt.Fprintln(w)
+}
+
 func printStatus(w io.Writer, st supervisor.Status) error {
 	fmt.Fprintf(w, "platform time %s (%s)\n", st.PlatformTime.Format(time.RFC3339), st.Clock)
+	printLag(w, st.Lag)
 	printEndpoints(w, st.Endpoints)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nREGION\tSERVICE\tDESIRED\tRUNNING\tPENDING\tMIN-MAX")

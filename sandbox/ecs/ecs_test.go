@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -420,4 +422,52 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// Unchanged's channel for a task's target stays open while its process
+// runs as started, and closes when the process exits or a fault
+// disturbs it; a target no task serves has none.
+func TestUnchangedUntilExitOrDisturb(t *testing.T) {
+	e := newEnv(t, nil)
+	e.createAPI(t, 2)
+	ts := e.waitRunning(t, "api-service", 2)
+	targetOf := func(endpoint string) lb.Target {
+		u, err := url.Parse(endpoint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		port, _ := strconv.Atoi(u.Port())
+		return lb.Target{ID: u.Hostname(), Port: port}
+	}
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		case <-time.After(50 * time.Millisecond):
+			return false
+		}
+	}
+	exiting, disturbed := e.cp.Unchanged(targetOf(ts[0].Endpoint)), e.cp.Unchanged(targetOf(ts[1].Endpoint))
+	if exiting == nil || disturbed == nil || closed(exiting) || closed(disturbed) {
+		t.Fatal("a running task's channel is missing or closed")
+	}
+	if ch := e.cp.Unchanged(lb.Target{ID: "127.0.0.1", Port: 1}); ch != nil {
+		t.Error("a target no task serves has a channel")
+	}
+
+	e.cp.Disturb(ts[1].TaskArn)
+	if !closed(disturbed) {
+		t.Error("Disturb left the task's channel open")
+	}
+	if closed(exiting) {
+		t.Error("disturbing one task closed another's channel")
+	}
+	if resp, err := http.Post(ts[0].Endpoint+"/_test/exit?code=3", "text/plain", nil); err == nil {
+		resp.Body.Close()
+	}
+	select {
+	case <-exiting:
+	case <-time.After(5 * time.Second):
+		t.Error("the channel of a task whose process exited stayed open")
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,7 +28,14 @@ type process struct {
 	target lb.Target
 	// exitCode is set before Exited is closed.
 	exitCode int
+	// changed is closed once the process may answer a health check
+	// otherwise than when it started: it exited, or a fault changed how
+	// it answers (Disturb).
+	changed    chan struct{}
+	changeOnce sync.Once
 }
+
+func (p *process) markChanged() { p.changeOnce.Do(func() { close(p.changed) }) }
 
 // errStopped reports a start abandoned because the task was stopped or the
 // cluster closed.
@@ -69,7 +77,7 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 		}
 		recorded = true
 	}
-	p := &process{}
+	p := &process{changed: make(chan struct{})}
 	p.Leader = procgroup.Watch(cmd, func() {
 		p.exitCode = exitCode(cmd.ProcessState)
 		if recorded {
@@ -78,7 +86,12 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 			}
 		}
 	})
-	c.wg.Go(func() { <-p.Exited() })
+	// The exit is seen through the kernel (procgroup waits on the
+	// process), not by polling: a health check learns of it at once.
+	c.wg.Go(func() {
+		<-p.Exited()
+		p.markChanged()
+	})
 	// The first line, or nothing if stdout closed without one.
 	lines := make(chan string, 1)
 	c.wg.Go(func() {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/gameday-sre/gameday/sandbox/lb"
 )
 
 // DefaultStopReason is the stoppedReason of a task stopped with StopTask
@@ -209,6 +211,42 @@ type Process struct {
 	Service   string
 	// URL is where the task's process answers, once it has said so.
 	URL string
+}
+
+// Unchanged returns, for the task process serving target t, a channel
+// that is closed once the process may answer a health check otherwise
+// than it has so far: it exited, or Disturb marked it. Nil when no task
+// process serves t. The load balancer's health checks read it to skip
+// exchanges whose answer cannot have changed (lb.Config.Unchanged).
+func (c *ControlPlane) Unchanged(t lb.Target) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ended <-chan struct{}
+	for _, tk := range c.tasks {
+		p := tk.proc
+		if p == nil || p.target != t || p.url == "" {
+			continue
+		}
+		// A later process may listen where an ended one did.
+		if !p.Ended() {
+			return p.changed
+		}
+		ended = p.changed
+	}
+	return ended
+}
+
+// Disturb marks the process of a task as changed by a fault, for the
+// rest of its life: from now on its health is only what its answers
+// say.
+func (c *ControlPlane) Disturb(taskArn string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tk := range c.tasks {
+		if tk.view.TaskArn == taskArn && tk.proc != nil {
+			tk.proc.markChanged()
+		}
+	}
 }
 
 // Processes lists the task processes that have started and not yet been

@@ -79,6 +79,12 @@ type Config struct {
 	// whole minute would publish, so that a runbook threshold in requests
 	// per target per minute keeps its ratio to a task's capacity.
 	RequestWeight float64
+	// Unchanged, if set, returns for a target a channel that stays open
+	// while the process behind it answers health checks as it did when
+	// the channel was taken, and is closed once that may no longer hold
+	// (the process exited, or a fault changed how it answers); nil when
+	// it cannot say. See the health checks' quiet passes in targets.go.
+	Unchanged func(Target) <-chan struct{}
 }
 
 // TargetGroupConfig is one target group.

@@ -44,6 +44,13 @@
 //     share of requests, each answered 502, until UnhealthyThreshold
 //     checks in a row have failed, and is healthy again after
 //     HealthyThreshold passes. Unhealthy tells when the checks fail it.
+//   - A health check of a healthy target whose process has not changed
+//     since its last real check passed (Config.Unchanged: it has not
+//     exited, no fault has changed how it answers) passes without an
+//     exchange. It still counts on its interval, so the thresholds count
+//     the same rounds, and the first round after a change is a real
+//     check again: a killed task fails after UnhealthyThreshold intervals,
+//     as AWS would fail it, at no cost while nothing changes.
 //   - A refused or reset connection answers 502 and a target that does not
 //     answer within the idle timeout 504, as ALB does
 //     (load-balancer-troubleshooting.html, HTTP 502 and 504).

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -442,5 +443,89 @@ func TestHTTPSListenerFollowsTheFaultHook(t *testing.T) {
 	}
 	if _, err := New(Config{Name: "half", Addr: "127.0.0.1:0", HTTPSAddr: "127.0.0.1:0"}, nil, nil); err == nil {
 		t.Error("an HTTPS address without a TLS configuration was accepted")
+	}
+}
+
+// While Config.Unchanged says a healthy target's process is as it was,
+// its health checks pass without an exchange; once the channel closes,
+// the checks are real again and fail the target after UnhealthyThreshold
+// rounds, whether its process is gone or answers otherwise.
+func TestQuietPassesUntilTheProcessChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		change     func(srv *http.Server, failing *atomic.Bool)
+		wantReason string
+	}{
+		{"process exited", func(srv *http.Server, _ *atomic.Bool) { srv.Close() }, ReasonFailedHealthChecks},
+		{"answers otherwise", func(_ *http.Server, failing *atomic.Bool) { failing.Store(true) }, ReasonResponseCodeMismatch},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var checks atomic.Int64
+			var failing atomic.Bool
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+				checks.Add(1)
+				if failing.Load() {
+					w.WriteHeader(http.StatusServiceUnavailable)
+				}
+			})
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := &http.Server{Handler: mux}
+			go srv.Serve(ln)
+			t.Cleanup(func() { srv.Close() })
+			target := targetOf(t, ln.Addr().String())
+
+			changed := make(chan struct{})
+			l := startLB(t, nil, func(c *Config) {
+				c.Unchanged = func(got Target) <-chan struct{} {
+					if got != target {
+						t.Errorf("Unchanged asked for %v, want %v", got, target)
+					}
+					return changed
+				}
+			})
+			arn := groupARN(t, l, "tg-frontend")
+			if err := l.RegisterTargets(arn, target); err != nil {
+				t.Fatal(err)
+			}
+			waitState(t, l, arn, target, StateHealthy)
+			failed, err := l.Unhealthy(arn, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			// Twenty intervals of fastCheck at testScale: twenty
+			// exchanges without the shortcut.
+			time.Sleep(20 * fastCheck.Interval / testScale)
+			if n := checks.Load(); n != 1 {
+				t.Fatalf("%d health check requests while the process was unchanged, want only the first", n)
+			}
+			if s := stateOf(t, l, arn, target); s != StateHealthy {
+				t.Fatalf("unchanged target is %q, want healthy", s)
+			}
+
+			tc.change(srv, &failing)
+			close(changed)
+			select {
+			case <-failed:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the health checks never failed the changed target")
+			}
+			ths, err := l.DescribeTargetHealth(arn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ths) != 1 || ths[0].Reason != tc.wantReason {
+				t.Errorf("target health %+v, want reason %s", ths, tc.wantReason)
+			}
+			if tc.wantReason == ReasonResponseCodeMismatch {
+				if n := checks.Load() - 1; n < int64(fastCheck.UnhealthyThreshold) {
+					t.Errorf("failed after %d real checks, want at least UnhealthyThreshold (%d)", n, fastCheck.UnhealthyThreshold)
+				}
+			}
+		})
 	}
 }

@@ -84,6 +84,10 @@ type target struct {
 	reason, description string
 	passes, fails       int // consecutive
 	checking            bool
+	// unchanged is Config.Unchanged's channel for the target, taken
+	// before its last real check, which passed; nil when there is none
+	// or the last real check failed.
+	unchanged <-chan struct{}
 }
 
 type group struct {
@@ -320,8 +324,13 @@ func (g *group) healthLoop() {
 		}
 		g.mu.Lock()
 		for _, m := range g.members {
-			// A check still running from the last round is not doubled.
-			if !m.checking {
+			switch {
+			case m.checking:
+				// A check still running from the last round is not
+				// doubled.
+			case quiet(m):
+				g.applyCheckLocked(m, "", "")
+			default:
 				m.checking = true
 				g.lb.wg.Go(func() { g.check(m) })
 			}
@@ -332,9 +341,42 @@ func (g *group) healthLoop() {
 	}
 }
 
+// quiet reports whether m's check this round is a quiet pass: m is
+// healthy, its last real check passed, and the process behind it has not
+// changed since that check began, so the exchange would pass again. It
+// requires g.mu.
+//
+// The sandbox's choice: a quiet pass counts as the check AWS would run at
+// that moment, on the same interval, so HealthyThreshold and
+// UnhealthyThreshold count the same rounds; only the exchange is skipped,
+// which at 60x is two requests a second per target that a healthy
+// process answers the same way every time. Whatever can change the answer
+// closes the channel first: the process exiting (seen through the kernel,
+// not by polling) and the faults that change how a task answers. From the
+// next round on the checks are real again, so a killed task fails after
+// UnhealthyThreshold intervals as AWS would fail it, and a task made slow
+// times out as before.
+func quiet(m *target) bool {
+	if m.state != StateHealthy || m.unchanged == nil {
+		return false
+	}
+	select {
+	case <-m.unchanged:
+		return false
+	default:
+		return true
+	}
+}
+
 // check runs one health check of m and applies its outcome.
 func (g *group) check(m *target) {
 	hc := g.cfg.HealthCheck
+	// Taken before the exchange, so that a change while it runs closes
+	// the channel kept for the next rounds.
+	var unchanged <-chan struct{}
+	if g.lb.cfg.Unchanged != nil {
+		unchanged = g.lb.cfg.Unchanged(m.Target)
+	}
 	ctx, cancel := context.WithTimeout(g.lb.ctx, hc.Timeout)
 	defer cancel()
 	reason, description := "", ""
@@ -361,14 +403,19 @@ func (g *group) check(m *target) {
 	default:
 		reason, description = ReasonFailedHealthChecks, "Health checks failed"
 	}
-	g.applyCheck(m, reason, description)
-}
-
-// applyCheck records a check's outcome; an empty reason is a pass.
-func (g *group) applyCheck(m *target, reason, description string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	m.checking = false
+	m.unchanged = nil
+	if reason == "" {
+		m.unchanged = unchanged
+	}
+	g.applyCheckLocked(m, reason, description)
+}
+
+// applyCheckLocked records a check's outcome; an empty reason is a
+// pass. It requires g.mu.
+func (g *group) applyCheckLocked(m *target, reason, description string) {
 	if m.state == StateDraining {
 		return
 	}

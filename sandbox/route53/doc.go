@@ -10,7 +10,8 @@
 // Field and type names are AWS's own (route53-2013-04-01), so the wire
 // layer maps them one to one. Every interval is platform time, read from a
 // clock.Clock: a 30 s RequestInterval passes in half a real second on a
-// 60x clock. A probe's own timeouts are real time; probe.go says why.
+// 60x clock. A probe's own timeouts are platform time too, with a
+// real-time floor (MinProbeTimeout); probe.go says why.
 // Health changes are published to OnHealthChange subscribers, stamped in
 // platform time, for the harness timeline.
 //

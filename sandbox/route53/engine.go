@@ -29,8 +29,8 @@ var DefaultNameServers = []string{
 	"ns-2048.awsdns-64.com.", "ns-2049.awsdns-65.net.", "ns-2050.awsdns-66.org.", "ns-2051.awsdns-67.co.uk.",
 }
 
-// ProbeTimeouts bound one probe in real time: see probe.go for why they
-// are not platform time.
+// ProbeTimeouts bound one probe in platform time, as the intervals
+// between probes are: see probe.go.
 type ProbeTimeouts struct {
 	// Connect bounds the TCP connection of an HTTP(S) check, Response the
 	// wait for the status line after it, TCP the connection of a TCP
@@ -42,6 +42,28 @@ type ProbeTimeouts struct {
 // connection within 4 s and answer within 2 s, a TCP endpoint within 10 s
 // (dns-failover-determining-health-of-endpoints.html).
 var DefaultProbeTimeouts = ProbeTimeouts{Connect: 4 * time.Second, Response: 2 * time.Second, TCP: 10 * time.Second}
+
+// MinProbeTimeout is the real-time floor of each probe timeout: see
+// probe.go.
+const MinProbeTimeout = 250 * time.Millisecond
+
+// Real is t in real time on a clock running scale times faster than real
+// time, each timeout at least MinProbeTimeout.
+func (t ProbeTimeouts) Real(scale float64) ProbeTimeouts {
+	real := func(d time.Duration) time.Duration {
+		return max(time.Duration(float64(d)/scale), MinProbeTimeout)
+	}
+	return ProbeTimeouts{Connect: real(t.Connect), Response: real(t.Response), TCP: real(t.TCP)}
+}
+
+// scaleOf is how much faster than real time c runs: a scaled clock says,
+// any other clock is real time.
+func scaleOf(c clock.Clock) float64 {
+	if s, ok := c.(interface{ Scale() float64 }); ok && s.Scale() > 0 {
+		return s.Scale()
+	}
+	return 1
+}
 
 // Resolver maps a host name to addresses, as public DNS does for AWS's
 // checkers and for alias targets outside the hosted zones (load
@@ -91,7 +113,7 @@ func WithNameServers(ns ...string) Option {
 	}
 }
 
-// WithProbeTimeouts sets the real-time bounds of one probe (default
+// WithProbeTimeouts sets the platform-time bounds of one probe (default
 // DefaultProbeTimeouts).
 func WithProbeTimeouts(t ProbeTimeouts) Option { return func(e *Engine) { e.timeouts = t } }
 
@@ -106,7 +128,9 @@ type Engine struct {
 	targetHealth TargetHealth
 	dial         Dialer
 	nameServers  []string
-	timeouts     ProbeTimeouts
+	// timeouts are platform time; realTimeouts what they last in real
+	// time on the engine's clock.
+	timeouts, realTimeouts ProbeTimeouts
 
 	// ctx ends when the engine is closed; every probing goroutine is in
 	// wg.
@@ -153,14 +177,16 @@ func New(c clock.Clock, opts ...Option) *Engine {
 	for _, o := range opts {
 		o(e)
 	}
+	e.realTimeouts = e.timeouts.Real(scaleOf(c))
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	return e
 }
 
 // String describes the engine's configuration for reports.
 func (e *Engine) String() string {
-	return fmt.Sprintf("route53 name servers %s, probe timeouts connect %s response %s tcp %s (real time)",
-		strings.Join(e.nameServers, ","), e.timeouts.Connect, e.timeouts.Response, e.timeouts.TCP)
+	return fmt.Sprintf("route53 name servers %s, probe timeouts connect %s response %s tcp %s (platform time; real %s, %s, %s)",
+		strings.Join(e.nameServers, ","), e.timeouts.Connect, e.timeouts.Response, e.timeouts.TCP,
+		e.realTimeouts.Connect, e.realTimeouts.Response, e.realTimeouts.TCP)
 }
 
 // Close stops every health check's probing and waits for probes in

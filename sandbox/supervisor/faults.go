@@ -94,6 +94,10 @@ func (s *sandbox) faultKinds() []faults.Kind {
 				set := func(ctx context.Context, l task.Latency) error {
 					var errs []error
 					for _, p := range procs {
+						// Before the task answers otherwise, so that
+						// the load balancer's health checks are real
+						// again by the time it does.
+						r.ecs.Disturb(p.TaskArn)
 						if err := task.SetLatency(ctx, p.URL, l); err != nil {
 							errs = append(errs, fmt.Errorf("task %s: %w", p.TaskArn, err))
 						}

@@ -52,13 +52,16 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 	// time scale.
 	r.queue = queue.New(queue.WithClock(s.clock), queue.WithLeaseTimeout(time.Duration(s.cfg.TimeScale*30)*time.Second))
 
-	sink := metricSink{cw: r.cw, log: r.log}
+	sink := metricSink{cw: r.cw, log: r.log, lag: s.lag}
 	tlsCfg, err := regionTLS(p, index, addr)
 	if err != nil {
 		return r, fmt.Errorf("%s TLS certificate: %w", name, err)
 	}
 	lbCfg := lb.Config{Name: "main-alb", ID: loadBalancerID(p), Region: name, Addr: addr, HTTPSAddr: addr, TLS: tlsCfg,
-		RequestWeight: s.cfg.TimeScale}
+		RequestWeight: s.cfg.TimeScale,
+		// The health checks skip the exchange with a task whose process
+		// ECS has seen neither exit nor be changed by a fault.
+		Unchanged: func(t lb.Target) <-chan struct{} { return r.ecs.Unchanged(t) }}
 	for _, svc := range p.Services {
 		// The runbook sets no deregistration delay, so the target groups
 		// have AWS's default, 300 s (lb.DefaultDeregistrationDelay). It is
@@ -281,6 +284,9 @@ func resourceID(p *spec.Platform, service string) string {
 type metricSink struct {
 	cw  *cloudwatch.Engine
 	log *slog.Logger
+	// lag learns when each minute's metrics, published as it ends,
+	// arrive.
+	lag *minuteLag
 }
 
 func (m metricSink) Publish(namespace, metric string, dims []lb.Dimension, at time.Time, values []float64, unit string) {
@@ -291,4 +297,6 @@ func (m metricSink) Publish(namespace, metric string, dims []lb.Dimension, at ti
 	if err := m.cw.PutServiceMetricData(namespace, []cloudwatch.MetricDatum{{MetricName: metric, Dimensions: cwDims, Timestamp: at, Values: values, Unit: cloudwatch.StandardUnit(unit)}}); err != nil {
 		m.log.Error("publishing metric", "namespace", namespace, "metric", metric, "err", err)
 	}
+	// at is the start of the minute measured, due once it has ended.
+	m.lag.done(at.Add(time.Minute))
 }

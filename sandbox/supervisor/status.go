@@ -19,6 +19,10 @@ const ReadyFile = "ready.json"
 // StatusPath is served on the control endpoint.
 const StatusPath = "/_sandbox/status"
 
+// ProfilePath serves a CPU profile of the supervisor on the control
+// endpoint, as net/http/pprof does (?seconds=N).
+const ProfilePath = "/debug/pprof/profile"
+
 // Endpoints are where a running sandbox answers.
 type Endpoints struct {
 	// AWS is the AWS-compatible endpoint (ECS, Application Auto Scaling,
@@ -54,6 +58,8 @@ type Status struct {
 	HealthChecks []HealthCheckStatus `json:"healthChecks"`
 	DNS          []DNSAnswer         `json:"dns"`
 	Data         DataStatus          `json:"data"`
+	// Lag is how late the platform minutes' work completed.
+	Lag LagStatus `json:"lag"`
 }
 
 // DataStatus is the data layer: each store running, or why it is not.

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"sync"
 	"syscall"
@@ -56,7 +57,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 	defer o.Dir.Forget(os.Getpid())
 
-	s := &sandbox{cfg: cfg, clock: clk, log: log, healthSince: map[string]time.Time{}}
+	s := &sandbox{cfg: cfg, clock: clk, log: log, healthSince: map[string]time.Time{}, lag: &minuteLag{clock: clk}}
 	defer s.close()
 	if err := s.start(o); err != nil {
 		return err
@@ -81,6 +82,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	if err := s.waitForMinimum(ctx); err != nil {
 		return err
 	}
+	s.lag.markReady()
 	if err := s.startRoute53(ctx); err != nil {
 		return err
 	}
@@ -111,6 +113,7 @@ type sandbox struct {
 	faults      *faults.Registry
 	servers     []*http.Server
 	endpoints   Endpoints
+	lag         *minuteLag
 }
 
 func (s *sandbox) close() {
@@ -157,6 +160,9 @@ func (s *sandbox) start(o Options) error {
 	s.faults = faults.NewRegistry(s.clock.Now, append(s.faultKinds(), s.dataFaultKinds()...)...)
 	mux.Handle(faults.Path, s.faults.Handler())
 	mux.Handle(faults.Path+"/", s.faults.Handler())
+	// Go's profiles of the supervisor, on the loopback-only control
+	// endpoint: where its own time goes is what the benchmark reports.
+	mux.HandleFunc(ProfilePath, pprof.Profile)
 	var err error
 	if s.endpoints.Control, err = s.serve("control endpoint", mux); err != nil {
 		return err
@@ -220,31 +226,36 @@ func (s *sandbox) serve(what string, h http.Handler) (string, error) {
 const tickOffset = 30 * time.Second
 
 // controlLoop runs every region's minute on the platform clock, at
-// tickOffset into each minute.
+// tickOffset into each minute. Each minute's timer aims at its own due
+// time, so a late minute does not make the ones after it late; a minute
+// whose time had passed when the next was due never runs, as a ticker
+// drops the ticks its receiver was too late for, and counts as skipped in
+// the lag.
 func (s *sandbox) controlLoop(ctx context.Context) {
 	now := s.clock.Now()
-	first := now.Truncate(time.Minute).Add(tickOffset)
-	if !first.After(now) {
-		first = first.Add(time.Minute)
+	due := now.Truncate(time.Minute).Add(tickOffset)
+	if !due.After(now) {
+		due = due.Add(time.Minute)
 	}
-	wait := s.clock.NewTimer(first.Sub(now))
-	defer wait.Stop()
-	select {
-	case <-ctx.Done():
-		return
-	case now = <-wait.C():
-	}
-	t := s.clock.NewTicker(autoscaling.TickInterval)
-	defer t.Stop()
+	timer := s.clock.NewTimer(due.Sub(now))
+	defer timer.Stop()
 	for {
-		for _, r := range s.regions {
-			r.tick(s.cfg.Platform, now)
-		}
 		select {
 		case <-ctx.Done():
 			return
-		case now = <-t.C():
+		case now = <-timer.C():
 		}
+		for _, r := range s.regions {
+			r.tick(s.cfg.Platform, now)
+		}
+		s.lag.done(due)
+		due = due.Add(autoscaling.TickInterval)
+		now = s.clock.Now()
+		for !now.Before(due.Add(autoscaling.TickInterval)) {
+			s.lag.skippedTick(due, now)
+			due = due.Add(autoscaling.TickInterval)
+		}
+		timer.Reset(due.Sub(now))
 	}
 }
 
@@ -301,5 +312,6 @@ func (s *sandbox) status() Status {
 	}
 	s.route53Status(context.Background(), &st)
 	st.Data = s.dataStatus(context.Background())
+	st.Lag = s.lag.status()
 	return st
 }
