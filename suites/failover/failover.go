@@ -54,10 +54,9 @@ const loadLimit = 2 * time.Hour
 // target can show as AWS would: its load balancer refusing connections
 // (region-down, ids failover.refuse.*), and the whole region at once, its
 // data stores too (region-outage, ids failover.outage.*). A blackholed
-// region is left out: the sandbox's checkers wait their 2 s for an
-// answer in real time, two platform minutes at 60x, so it is detected
-// later than AWS would, and its failback judged against a check that
-// never went down.
+// region is left out: the sandbox's checkers give a probe at least a
+// quarter of a real second, 15 platform seconds at 60x against AWS's 6,
+// so the last of its failing probes comes later than AWS's would.
 func Declare(f *framework.Framework) {
 	experiment(f, "refuse", chaos.RegionDown{Mode: chaos.Refuse})
 	experiment(f, "outage", chaos.RegionDown{Mode: chaos.Refuse, Whole: true})
