@@ -57,6 +57,9 @@ type Target struct {
 	Retry Retry
 	// Log receives one line per retry.
 	Log *slog.Logger
+	// Gate is asked before every mutating call (see Gate); nil lets
+	// every call go.
+	Gate Gate
 }
 
 // Retry is the backoff for throttled and transient failures: the delay
@@ -85,6 +88,8 @@ type Clients struct {
 	Region string
 	// Endpoint is the target's endpoint, empty for AWS itself.
 	Endpoint string
+	// Calls counts the mutating calls every client made or was refused.
+	Calls *Calls
 }
 
 // New builds the clients for a target.
@@ -109,10 +114,12 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		// real credentials away from them.
 		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("gameday", "gameday", "")))
 	}
+	calls := &Calls{}
+	apiOptions := []func(*middleware.Stack) error{gate(t.Gate, calls)}
 	if t.RequestsPerSecond > 0 {
-		limiter := rate.NewLimiter(rate.Limit(t.RequestsPerSecond), 1)
-		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{pace(limiter)}))
+		apiOptions = append(apiOptions, pace(rate.NewLimiter(rate.Limit(t.RequestsPerSecond), 1)))
 	}
+	opts = append(opts, config.WithAPIOptions(apiOptions))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
@@ -131,6 +138,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	return &Clients{
 		Region:      cfg.Region,
 		Endpoint:    t.Endpoint,
+		Calls:       calls,
 		ECS:         ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = endpoint }),
 		AutoScaling: applicationautoscaling.NewFromConfig(cfg, func(o *applicationautoscaling.Options) { o.BaseEndpoint = endpoint }),
 		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
