@@ -9,7 +9,7 @@ import (
 // TargetOf is what injectors can break on an opened target: its ECS API
 // where it serves ECS, the sandbox's fault hooks where it has them.
 func TargetOf(t *targets.Target) Target {
-	ct := Target{Name: t.Name}
+	ct := Target{Name: t.Name, Region: t.Regions.Primary}
 	if t.Has(profile.ECS) {
 		ct.ECS, ct.Cluster = t.AWS.ECS, t.Names.ClusterOf(t.Spec)
 		if t.Has(profile.AutoScaling) {

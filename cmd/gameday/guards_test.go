@@ -7,6 +7,7 @@ import (
 
 	"github.com/gameday-sre/gameday/internal/motoserver"
 	"github.com/gameday-sre/gameday/targets/profile"
+	"github.com/gameday-sre/gameday/timeline"
 )
 
 // Under a profile marked staging that reaches the sandbox's AWS endpoint,
@@ -66,5 +67,38 @@ func TestGuardsRefuseBeforeAnyChange(t *testing.T) {
 	}
 	if m := proxy.Mutating(); len(m) != 0 {
 		t.Errorf("check changed the target: %v", m)
+	}
+}
+
+// An experiment whose fault would break the profile's blast-radius limit
+// is refused before the fault starts, naming the limit, and the endpoint
+// sees no call that changes anything: the service's tasks are read,
+// none is stopped.
+func TestBlastRadiusRefusedBeforeAnyChange(t *testing.T) {
+	dir := startSandbox(t)
+	proxy := startAWSProxy(t, status(t, dir).Endpoints.AWS, motoserver.Start(t))
+	tests := []struct {
+		limits profile.Limits
+		limit  string
+		says   string
+	}{
+		{profile.Limits{MaxPercent: 25}, "limits.maxPercent", "it takes 1 of 2 running task(s) of api-service out, 50 % in all, above the profile's 25 %"},
+		{profile.Limits{MinHealthyTasks: 2}, "limits.minHealthyTasks", "it leaves 1 of 2 running task(s) of api-service, below the profile's floor of 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.limit, func(t *testing.T) {
+			target := stagingProfile(t, dir, proxy.URL, []string{"123456789012"}, func(p *profile.Profile) { p.Limits = tt.limits })
+			code, vs, out := runFocused(t, target, shippedSpec, "resilience", `resilience\.api\.stop-50pct\.replaced`)
+			v, ok := judged(vs)["resilience.api.stop-50pct.replaced"]
+			if code != 1 || !ok || v.Status != timeline.Error || !strings.Contains(v.Message, tt.limit+": "+tt.says) {
+				t.Errorf("exit %d, verdict %+v; want an error naming %s: %s\n%s", code, v, tt.limit, tt.says, out)
+			}
+			if m := proxy.Mutating(); len(m) != 0 {
+				t.Errorf("a refused experiment changed the target: %v", m)
+			}
+			if st := status(t, dir); st.Services[0].Running != st.Services[0].Desired {
+				t.Errorf("services after the refusal: %+v", st.Services)
+			}
+		})
 	}
 }

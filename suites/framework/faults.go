@@ -16,7 +16,9 @@ func (f *Framework) Chaos() chaos.Target { return chaos.TargetOf(f.Target) }
 // Inject puts a fault in place through the ledger and registers its revert
 // with DeferCleanup, so it is undone when the spec (or the container that
 // injected it) ends, passes, fails or is interrupted. A fault the target
-// cannot take skips the spec with the reason.
+// cannot take skips the spec with the reason; one over the profile's
+// blast-radius limits is refused before it starts and ends the spec as an
+// error naming the limit.
 func (f *Framework) Inject(ctx context.Context, v *Verdict, inj chaos.Injector) *chaos.Fault {
 	if c, ok := inj.(chaos.Checker); ok {
 		if err := c.Supported(); errors.Is(err, chaos.ErrUnsupported) {
@@ -47,7 +49,7 @@ func (f *Framework) openLedger() (*chaos.Ledger, error) {
 	if f.ledger == "" {
 		return nil, fmt.Errorf("no fault ledger: %s is not set, and a fault no ledger knows could not be reverted after a crash", EnvLedger)
 	}
-	l, err := chaos.OpenLedger(f.ledger)
+	l, err := chaos.OpenLedger(f.ledger, chaos.WithLimits(f.Target.Limits))
 	if err != nil {
 		return nil, fmt.Errorf("opening the fault ledger %s: %w", f.ledger, err)
 	}
