@@ -101,12 +101,14 @@ type Ledger struct {
 	token  string
 	log    *slog.Logger
 	limits *profile.Limits
+	stop   Switch
 
-	mu     sync.Mutex // guards the file, seq, faults and closed
+	mu     sync.Mutex // guards the file, seq, faults, closed and halted
 	f      *os.File
 	seq    int
 	faults []*Fault
 	closed bool
+	halted string
 }
 
 // Option configures a Ledger.
@@ -121,6 +123,10 @@ func WithRun(id string) Option { return func(l *Ledger) { l.run = id } }
 // (the ledger's outstanding entries), before anything is injected, and
 // always a fault in a second region. Without it faults are not limited.
 func WithLimits(lim profile.Limits) Option { return func(l *Ledger) { l.limits = &lim } }
+
+// WithSwitch makes Inject refuse every fault while the kill switch is
+// engaged.
+func WithSwitch(s Switch) Option { return func(l *Ledger) { l.stop = s } }
 
 // WithLogger receives what Guard does; the default is slog.Default().
 func WithLogger(log *slog.Logger) Option { return func(l *Ledger) { l.log = log } }
@@ -256,6 +262,9 @@ func (l *Ledger) Inject(ctx context.Context, inj Injector, tl *timeline.Log, now
 		}
 	}
 	spec := inj.Spec()
+	if err := l.stopped(ctx, spec); err != nil {
+		return nil, err
+	}
 	blast, err := l.judge(ctx, inj)
 	if err != nil {
 		return nil, err
@@ -298,8 +307,41 @@ func (l *Ledger) Inject(ctx context.Context, inj Injector, tl *timeline.Log, now
 	}
 	l.mu.Lock()
 	l.faults = append(l.faults, f)
+	halted := l.halted
 	l.mu.Unlock()
+	if halted != "" {
+		// Halted while this fault went in: RevertAll may have missed it.
+		return nil, errors.Join(refusal(spec, halted), f.Revert(context.WithoutCancel(ctx)))
+	}
 	return f, nil
+}
+
+// stopped refuses a fault while the kill switch is engaged or after Halt.
+func (l *Ledger) stopped(ctx context.Context, spec Spec) error {
+	l.mu.Lock()
+	halted := l.halted
+	l.mu.Unlock()
+	if halted != "" {
+		return refusal(spec, halted)
+	}
+	if l.stop == nil {
+		return nil
+	}
+	if reason, on, _ := l.stop.Engaged(ctx); on {
+		return refusal(spec, fmt.Sprintf("%s is engaged (%s)", l.stop, reason))
+	}
+	return nil
+}
+
+// Halt aborts the run's faults: every later Inject is refused with why,
+// and every fault injected is reverted, newest first, as RevertAll.
+func (l *Ledger) Halt(ctx context.Context, why string) error {
+	l.mu.Lock()
+	if l.halted == "" {
+		l.halted = why
+	}
+	l.mu.Unlock()
+	return l.RevertAll(ctx)
 }
 
 // judge checks a fault against the ledger's limits and returns its blast;
@@ -324,7 +366,7 @@ func (l *Ledger) judge(ctx context.Context, inj Injector) (*Blast, error) {
 			inFlight = append(inFlight, *e.Blast)
 		}
 	}
-	if err := checkLimits(*l.limits, spec, b, inFlight); err != nil {
+	if err := CheckLimits(*l.limits, spec, b, inFlight); err != nil {
 		return nil, err
 	}
 	return &b, nil
@@ -469,6 +511,19 @@ func outstanding(entries []Entry) []Entry {
 		}
 	}
 	return out
+}
+
+// Held says whether a run holds the ledger at path open: its faults are
+// that run's to revert.
+func Held(path string) (bool, error) {
+	l, err := OpenLedger(path)
+	if errors.Is(err, ErrBusy) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return false, l.Close()
 }
 
 // Resolver says how to revert a ledger entry; Target.Undo is one. An

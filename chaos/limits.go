@@ -54,11 +54,11 @@ func (e *LimitError) Error() string {
 
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
-// checkLimits judges a fault's blast against the limits, with the blasts
+// CheckLimits judges a fault's blast against the limits, with the blasts
 // of the faults already in flight. One region at a time is always the
 // rule: a fault in one region while another region has a fault in flight
 // would take down both, which no drill needs.
-func checkLimits(lim profile.Limits, spec Spec, next Blast, inFlight []Blast) error {
+func CheckLimits(lim profile.Limits, spec Spec, next Blast, inFlight []Blast) error {
 	refuse := func(limit, format string, args ...any) error {
 		return &LimitError{Fault: spec, Limit: limit, Detail: fmt.Sprintf(format, args...)}
 	}

@@ -39,7 +39,7 @@ func TestCheckLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkLimits(tt.lim, spec, tt.next, tt.inFlight)
+			err := CheckLimits(tt.lim, spec, tt.next, tt.inFlight)
 			var le *LimitError
 			switch {
 			case tt.limit == "" && err != nil:

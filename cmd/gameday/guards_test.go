@@ -16,7 +16,7 @@ import (
 // change the target, and the endpoint sees no call that changes anything:
 // the account is asked of STS, nothing else is sent.
 func TestGuardsRefuseBeforeAnyChange(t *testing.T) {
-	dir := startSandbox(t)
+	dir := startSandboxAt(t, calmHour)
 	proxy := startAWSProxy(t, status(t, dir).Endpoints.AWS, motoserver.Start(t))
 	tests := []struct {
 		name     string
@@ -75,7 +75,7 @@ func TestGuardsRefuseBeforeAnyChange(t *testing.T) {
 // sees no call that changes anything: the service's tasks are read,
 // none is stopped.
 func TestBlastRadiusRefusedBeforeAnyChange(t *testing.T) {
-	dir := startSandbox(t)
+	dir := startSandboxAt(t, calmHour)
 	proxy := startAWSProxy(t, status(t, dir).Endpoints.AWS, motoserver.Start(t))
 	tests := []struct {
 		limits profile.Limits

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
@@ -83,6 +84,8 @@ type Clients struct {
 	Route53     *route53.Client
 	ElastiCache *elasticache.Client
 	Budgets     *budgets.Client
+	// SSM holds a kill switch that is an SSM parameter.
+	SSM *ssm.Client
 	// STS says whose account the credentials reach (CallerAccount).
 	STS    *sts.Client
 	Region string
@@ -150,6 +153,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		Route53:     route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = endpoint }),
 		ElastiCache: elasticache.NewFromConfig(cfg, func(o *elasticache.Options) { o.BaseEndpoint = endpoint }),
 		Budgets:     budgets.NewFromConfig(cfg, func(o *budgets.Options) { o.BaseEndpoint = endpoint }),
+		SSM:         ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = endpoint }),
 		STS:         sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = endpoint }),
 	}, nil
 }
