@@ -26,12 +26,12 @@ func newStopCmd() *cobra.Command {
 		Short: "Pull a target's kill switch: abort and revert every experiment in flight, refuse new runs until released",
 		Long: `stop --all engages the target's kill switch before anything else: the
 profile's killSwitch.file (default .gameday/killswitch/<target>), which
-works even when the target does not answer, or its
-killSwitch.ssmParameter, which reaches every machine that runs game days
-against the account. Every running experiment on the
-target polls the switch (every killSwitch.poll, default 1s): within one
-poll it reverts every fault it injected through its ledger, and its specs
-end aborted, saying the switch was engaged. stop waits (--wait) until the
+works even when the target does not answer, or its killSwitch.ssmParameter,
+which reaches every machine that runs game days against the account.
+Every running experiment on the target polls the switch (every
+killSwitch.poll, default 1s): within one poll it reverts every fault it
+injected through its ledger, and its specs end aborted, saying the switch
+was engaged. stop waits (--wait) until the
 ledger holds no fault in flight, reverting itself what a killed run left,
 and prints what was reverted.
 
