@@ -90,7 +90,7 @@ func (b *builder) alarms(ctx context.Context) []Fault {
 			f := Fault{Experiment: alarms.Name + "." + a.Name + ".alarm-on-latency", Suite: alarms.Name, Labels: alarmLabels, Kind: "latency",
 				On:     fmt.Sprintf("every running task of %s, above %s's threshold of %v s", name, a.Name, a.Threshold),
 				Revert: "the latency hook removed (sandbox fault hooks; on AWS, FIS)",
-				Window: fmt.Sprintf("%s in ALARM between %d and %d %s periods after the injection, back to OK within one period of the revert", a.Name, a.EvaluationPeriods-1, a.EvaluationPeriods, period),
+				Window: fmt.Sprintf("%s in ALARM between %d and %d periods of %s after the injection, back to OK within one period of the revert", a.Name, a.EvaluationPeriods-1, a.EvaluationPeriods, period),
 				Calls:  []string{"cloudwatch DescribeAlarms", "cloudwatch DescribeAlarmHistory"}}
 			b.judge(ctx, &f, chaos.Latency{On: b.ct, Service: name, Add: 1})
 			out = append(out, f)
@@ -104,7 +104,7 @@ func (b *builder) alarms(ctx context.Context) []Fault {
 				f := Fault{Experiment: alarms.Name + "." + a.Name + ".alarm-on-launch-failures", Suite: alarms.Name, Labels: alarmLabels, Kind: "launch-failures",
 					On:     "every task " + name + " launches during a scale-out",
 					Revert: "the launch-failures hook removed (sandbox fault hooks)",
-					Window: fmt.Sprintf("%s in ALARM within %d %s period(s) and a minute of the first failed launch", a.Name, a.EvaluationPeriods, period),
+					Window: fmt.Sprintf("%s in ALARM within %d period(s) of %s and a minute of the first failed launch", a.Name, a.EvaluationPeriods, period),
 					Calls:  []string{"application-autoscaling DescribeScalingActivities", "ecs DescribeTasks", "cloudwatch DescribeAlarms"}}
 				b.judge(ctx, &f, chaos.LaunchFailures{On: b.ct, Service: name})
 				out = append(out, f)
@@ -136,7 +136,7 @@ func (b *builder) drills(ctx context.Context) []Fault {
 			}
 			resource := "service/" + cluster + "/" + b.tgt.Names.ServiceOf(svc)
 			f := Fault{Experiment: drills.Name + "." + pr.id, Suite: drills.Name, Labels: drillLabels, Kind: "scalable-target-bounds",
-				On:     fmt.Sprintf("%s bounds to %d-%d", resource, c.MinCapacity, c.MaxCapacity),
+				On:     fmt.Sprintf("%s, to %d-%d", resource, c.MinCapacity, c.MaxCapacity),
 				Revert: "the bounds read before the change put back (RegisterScalableTarget)",
 				Window: "the desired count raised to the new minimum at once",
 				Calls:  []string{"application-autoscaling DescribeScalableTargets", "application-autoscaling RegisterScalableTarget (change and revert)"}}
@@ -154,7 +154,7 @@ func (b *builder) drills(ctx context.Context) []Fault {
 			}
 			name := b.tgt.Names.ServiceOf(svc)
 			f := Fault{Experiment: drills.Name + "." + pr.id, Suite: drills.Name, Labels: drillLabels, Kind: "desired-count",
-				On:     fmt.Sprintf("%s desired count to %d", name, d.DesiredCount),
+				On:     fmt.Sprintf("%s, to %d", name, d.DesiredCount),
 				Revert: "the desired count read before the change put back (UpdateService)",
 				Window: "the count holds inside the service's bounds, or the next scaling activity sets it back",
 				Calls:  []string{"ecs DescribeServices", "ecs UpdateService (change and revert)"}}

@@ -55,6 +55,9 @@ type Touches struct {
 	// Alarms are the alarms the run watches: those its specs judge and
 	// the profile's stop conditions.
 	Alarms []string `json:"alarms"`
+	// Unread says what could not be read, and why: a target that lacks
+	// it (an emulator without the cluster) shows here, not as an error.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Plan is what a run would do.
@@ -134,9 +137,7 @@ func Build(ctx context.Context, tgt *targets.Target, o Options) (*Plan, error) {
 			}
 		}
 	}
-	if err := b.touches(ctx); err != nil {
-		return nil, err
-	}
+	b.touches(ctx)
 	p.Maintenance = windowsAt(tgt.Spec.MaintenanceWindows, now, tgt.Regions.Primary, tgt.Regions.Failover)
 	planned := map[string]int{}
 	for _, f := range p.Faults {
@@ -264,14 +265,15 @@ func (b *builder) service(id string) (spec.Service, bool) {
 
 // touches lists the running tasks of the services the faults act on and
 // the health checks a region outage fails, through reads alone.
-func (b *builder) touches(ctx context.Context) error {
+func (b *builder) touches(ctx context.Context) {
 	t, p := b.tgt, b.plan
 	if t.Has(profile.ECS) {
 		cluster := t.Names.ClusterOf(t.Spec)
 		for _, svc := range b.services {
 			tasks, err := t.AWS.Tasks(ctx, cluster, svc)
 			if err != nil {
-				return err
+				p.Touches.Unread = append(p.Touches.Unread, err.Error())
+				continue
 			}
 			ids := []string{}
 			for _, task := range tasks {
@@ -286,7 +288,7 @@ func (b *builder) touches(ctx context.Context) error {
 	if slices.ContainsFunc(p.Faults, func(f Fault) bool { return f.Suite == "failover" }) && t.Has(profile.Route53) {
 		checks, err := t.AWS.HealthChecks(ctx)
 		if err != nil {
-			return err
+			p.Touches.Unread = append(p.Touches.Unread, err.Error())
 		}
 		for _, hc := range checks {
 			if hc.Id != nil {
@@ -294,5 +296,4 @@ func (b *builder) touches(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
 }

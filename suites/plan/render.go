@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,11 +39,14 @@ func Render(w io.Writer, p *Plan) error {
 		b.WriteString("none: the chosen specs drive load and read, and inject nothing\n")
 	}
 	b.WriteString("\nTOUCHES\n")
-	for svc, ids := range p.Touches.Tasks {
-		fmt.Fprintf(&b, "tasks of %s: %s\n", svc, strings.Join(ids, " "))
+	for _, svc := range slices.Sorted(maps.Keys(p.Touches.Tasks)) {
+		fmt.Fprintf(&b, "tasks of %s: %s\n", svc, orNone(p.Touches.Tasks[svc]))
 	}
 	fmt.Fprintf(&b, "health checks: %s\n", orNone(p.Touches.HealthChecks))
 	fmt.Fprintf(&b, "alarms watched: %s\n", orNone(p.Touches.Alarms))
+	for _, u := range p.Touches.Unread {
+		fmt.Fprintf(&b, "not read: %s\n", u)
+	}
 	b.WriteString("\nSAFETY\n")
 	fmt.Fprintf(&b, "blast radius: maxTasks %d, maxPercent %d, minHealthyTasks %d per service (0: no limit); one region at a time\n", p.Limits.MaxTasks, p.Limits.MaxPercent, p.Limits.MinHealthyTasks)
 	sc := p.StopConditions
