@@ -55,7 +55,6 @@ func TestStopAllRevertsWithinOnePollAndRefusesRuns(t *testing.T) {
 		t.Fatalf("the run's latency is not active:\n%s", out)
 	}
 
-	engaged := time.Now()
 	out, code := gameday(t, "stop", "--all", "--target", target, "--spec", shippedSpec, "--ledger", ledger, "--reason", "the platform is hurt")
 	if code != 0 || !strings.Contains(out, "kill switch "+sw+" engaged") || !strings.Contains(out, "latency on staging-sandbox") {
 		t.Fatalf("stop --all exited %d, want it to engage %s and say it reverted the latency:\n%s", code, sw, out)
@@ -65,9 +64,14 @@ func TestStopAllRevertsWithinOnePollAndRefusesRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := entries[len(entries)-1]
-	// One poll to see the switch; the revert is one call to the sandbox's
-	// fault API and the stop command's own start, far within half a poll.
-	took := last.Real.Sub(engaged)
+	st, err := os.Stat(sw)
+	if err != nil {
+		t.Fatalf("the switch's file: %v", err)
+	}
+	// From the moment the switch's file was written: one poll to see it;
+	// the revert is one call to the sandbox's fault API, far within half
+	// a poll.
+	took := last.Real.Sub(st.ModTime())
 	if last.State != chaos.StateReverted || took > poll+poll/2 {
 		t.Errorf("the latency %s %s after the switch; want reverted within one poll (%s)", last.State, took, poll)
 	}
