@@ -190,38 +190,53 @@ func readVerdicts(t *testing.T, dir string) []runner.Verdict {
 	return vs
 }
 
-// A stop-condition alarm going to ALARM mid-experiment aborts the run:
-// the guard reverts the fault through the ledger, and the run ends
-// aborted with the alarm's name, the specs it cut short aborted too.
-func TestStopConditionAlarmAbortsTheRun(t *testing.T) {
-	dir := startSandboxAt(t, calmHour)
-	target := stagingProfile(t, dir, status(t, dir).Endpoints.AWS, nil, func(p *profile.Profile) {
-		p.StopConditions = profile.StopConditions{Alarms: []string{"APILatencyHigh"}}
-		p.KillSwitch = profile.KillSwitch{File: filepath.Join(t.TempDir(), "killswitch")}
-	})
-	work := t.TempDir()
-	ledger := filepath.Join(work, "ledger.jsonl")
-	out, code := gameday(t, "run", "--target", target, "--spec", shippedSpec, "--suite", "alarms", "--focus", `APILatencyHigh\.(alarm-on-latency|ok-after-revert)`,
-		"--reports", filepath.Join(work, "run"), "--ledger", ledger)
-	if code != 1 || !strings.Contains(out, "game day aborted: stop condition: alarm APILatencyHigh in ALARM") {
-		t.Fatalf("run exited %d, want 1 and aborted by APILatencyHigh:\n%s", code, out)
+// A stop condition tripping mid-experiment aborts the run: the alarm
+// named in the profile going to ALARM, or the load's p99 going above the
+// profile's maximum once latency is injected. The guard reverts the fault
+// through the ledger, and the run ends aborted with the reason, the specs
+// it cut short aborted too.
+func TestStopConditionsAbortTheRun(t *testing.T) {
+	tests := []struct {
+		name   string
+		stop   profile.StopConditions
+		reason string
+	}{
+		{"an alarm in ALARM", profile.StopConditions{Alarms: []string{"APILatencyHigh"}}, "stop condition: alarm APILatencyHigh in ALARM"},
+		// The injected latency is 1.6 x the alarm's 0.5 s on every response.
+		{"the load's p99", profile.StopConditions{MaxP99: 600 * time.Millisecond}, "stop condition: the load on api had a p99 of "},
 	}
-	if open, err := chaos.Outstanding(ledger); err != nil || len(open) != 0 {
-		t.Errorf("faults left in the ledger: %+v %v", open, err)
-	}
-	if out, _ := gameday(t, "sandbox", "fault", "list", "--state-dir", dir); !strings.Contains(out, "no active faults") {
-		t.Errorf("faults still active after the abort:\n%s", out)
-	}
-	aborted := 0
-	for _, v := range judged(readVerdicts(t, filepath.Join(work, "run"))) {
-		if v.Status == timeline.Aborted {
-			aborted++
-			if !strings.Contains(v.Message, "alarm APILatencyHigh in ALARM") {
-				t.Errorf("%s aborted with %q, want the alarm's name", v.ID, v.Message)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := startSandboxAt(t, calmHour)
+			target := stagingProfile(t, dir, status(t, dir).Endpoints.AWS, nil, func(p *profile.Profile) {
+				p.StopConditions = tt.stop
+				p.KillSwitch = profile.KillSwitch{File: filepath.Join(t.TempDir(), "killswitch")}
+			})
+			work := t.TempDir()
+			ledger := filepath.Join(work, "ledger.jsonl")
+			out, code := gameday(t, "run", "--target", target, "--spec", shippedSpec, "--suite", "alarms", "--focus", `APILatencyHigh\.(alarm-on-latency|ok-after-revert)`,
+				"--reports", filepath.Join(work, "run"), "--ledger", ledger)
+			if code != 1 || !strings.Contains(out, "game day aborted: "+tt.reason) {
+				t.Fatalf("run exited %d, want 1 and aborted by %q:\n%s", code, tt.reason, out)
 			}
-		}
-	}
-	if aborted == 0 {
-		t.Errorf("no spec ended aborted:\n%s", out)
+			if open, err := chaos.Outstanding(ledger); err != nil || len(open) != 0 {
+				t.Errorf("faults left in the ledger: %+v %v", open, err)
+			}
+			if out, _ := gameday(t, "sandbox", "fault", "list", "--state-dir", dir); !strings.Contains(out, "no active faults") {
+				t.Errorf("faults still active after the abort:\n%s", out)
+			}
+			aborted := 0
+			for _, v := range judged(readVerdicts(t, filepath.Join(work, "run"))) {
+				if v.Status == timeline.Aborted {
+					aborted++
+					if !strings.Contains(v.Message, tt.reason) {
+						t.Errorf("%s aborted with %q, want %q", v.ID, v.Message, tt.reason)
+					}
+				}
+			}
+			if aborted == 0 {
+				t.Errorf("no spec ended aborted:\n%s", out)
+			}
+		})
 	}
 }
