@@ -143,6 +143,9 @@ func (e unsupported) Is(target error) bool { return target == ErrUnsupported }
 // does not serve it.
 type Target struct {
 	Name string
+	// Region is the target's primary region, where a fault that names
+	// none acts.
+	Region string
 	// ECS is the target's ECS API (drivers/aws Clients.ECS) and Cluster
 	// the cluster of its services.
 	ECS     ECSAPI

@@ -74,3 +74,10 @@ func (n MongoNode) Inject(ctx context.Context) (Injected, error) {
 	}
 	return injectHook(ctx, n.On, "mongo-"+n.Role, n.args())
 }
+
+// Blast implements Scoped: a data store's node, judged by the one-region
+// rule alone; no ECS task is taken out.
+func (n RedisNode) Blast(context.Context) (Blast, error) { return Blast{Region: n.On.region("")}, nil }
+
+// Blast implements Scoped, as RedisNode's.
+func (n MongoNode) Blast(context.Context) (Blast, error) { return Blast{Region: n.On.region("")}, nil }

@@ -68,6 +68,18 @@ type Experiment struct {
 	// experiment when one goes to ALARM.
 	StopAlarms []string
 	Poll       time.Duration
+	// Scope says what the experiment would take out, for the blast-radius
+	// limits; nil is its target's primary region, judged by the
+	// one-region rule alone.
+	Scope func(ctx context.Context) (Blast, error)
+}
+
+// Blast implements Scoped.
+func (e *Experiment) Blast(ctx context.Context) (Blast, error) {
+	if e.Scope != nil {
+		return e.Scope(ctx)
+	}
+	return Blast{Region: e.On.region("")}, nil
 }
 
 // Aborted is the error of an FIS fault that a stop condition ended: an
@@ -108,6 +120,7 @@ func FISStopTasks(on Target, service string, count, percent int, stopAlarms ...s
 			ActionId: aws.String("aws:ecs:stop-task"), Targets: map[string]string{"Tasks": "tasks"},
 		}},
 		StopAlarms: stopAlarms,
+		Scope:      StopTasks{On: on, Service: service, Count: count, Percent: percent}.Blast,
 	}
 }
 

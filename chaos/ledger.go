@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/timeline"
 )
 
@@ -68,6 +69,9 @@ type Entry struct {
 	Error string `json:"error,omitempty"`
 	// PID is the process that wrote the line.
 	PID int `json:"pid"`
+	// Blast is what the fault takes out, where the ledger judged it
+	// against the profile's limits.
+	Blast *Blast `json:"blast,omitempty"`
 }
 
 // Spec is the fault the entry records.
@@ -92,16 +96,19 @@ var ErrClosed = errors.New("ledger closed")
 // a second OpenLedger of the same file fails with ErrBusy. Parallel test
 // processes each need a ledger of their own.
 type Ledger struct {
-	path  string
-	run   string
-	token string
-	log   *slog.Logger
+	path   string
+	run    string
+	token  string
+	log    *slog.Logger
+	limits *profile.Limits
+	stop   Switch
 
-	mu     sync.Mutex // guards the file, seq, faults and closed
+	mu     sync.Mutex // guards the file, seq, faults, closed and halted
 	f      *os.File
 	seq    int
 	faults []*Fault
 	closed bool
+	halted string
 }
 
 // Option configures a Ledger.
@@ -110,6 +117,16 @@ type Option func(*Ledger)
 // WithRun names the run whose faults the ledger records (a CI job id, a
 // timeline name). The default is "pid-" and the process id.
 func WithRun(id string) Option { return func(l *Ledger) { l.run = id } }
+
+// WithLimits makes Inject refuse a fault that would break the profile's
+// blast-radius limits together with the faults in flight on its target
+// (the ledger's outstanding entries), before anything is injected, and
+// always a fault in a second region. Without it faults are not limited.
+func WithLimits(lim profile.Limits) Option { return func(l *Ledger) { l.limits = &lim } }
+
+// WithSwitch makes Inject refuse every fault while the kill switch is
+// engaged.
+func WithSwitch(s Switch) Option { return func(l *Ledger) { l.stop = s } }
 
 // WithLogger receives what Guard does; the default is slog.Default().
 func WithLogger(log *slog.Logger) Option { return func(l *Ledger) { l.log = log } }
@@ -226,7 +243,9 @@ func stamp(e *Entry, s State, now func() time.Time) {
 	e.State, e.At, e.Real, e.PID = s, now(), time.Now(), os.Getpid()
 }
 
-// Inject injects a fault: it writes the ledger entry (injecting), injects,
+// Inject injects a fault: with limits (WithLimits), it first refuses one
+// that would break them (a *LimitError, which names the limit); it writes
+// the ledger entry (injecting), injects,
 // writes what reverting takes (injected) and records FaultInjected on tl
 // (which may be nil) at now (the target's clock; nil means time.Now). The
 // fault's Revert undoes it. An unsupported fault (Checker) leaves no line;
@@ -243,11 +262,18 @@ func (l *Ledger) Inject(ctx context.Context, inj Injector, tl *timeline.Log, now
 		}
 	}
 	spec := inj.Spec()
+	if err := l.stopped(ctx, spec); err != nil {
+		return nil, err
+	}
+	blast, err := l.judge(ctx, inj)
+	if err != nil {
+		return nil, err
+	}
 	params := maps.Clone(spec.Params)
 	if params == nil {
 		params = map[string]string{}
 	}
-	e := Entry{ID: l.nextID(), Run: l.run, Target: spec.Target, Kind: spec.Kind, Params: params, Undo: spec.Undo}
+	e := Entry{ID: l.nextID(), Run: l.run, Target: spec.Target, Kind: spec.Kind, Params: params, Undo: spec.Undo, Blast: blast}
 	stamp(&e, StateInjecting, now)
 	e.InjectedAt = e.At
 	if err := l.write(e); err != nil {
@@ -282,8 +308,69 @@ func (l *Ledger) Inject(ctx context.Context, inj Injector, tl *timeline.Log, now
 	}
 	l.mu.Lock()
 	l.faults = append(l.faults, f)
+	halted := l.halted
 	l.mu.Unlock()
+	if halted != "" {
+		// Halted while this fault went in: RevertAll may have missed it.
+		return nil, errors.Join(refusal(spec, halted), f.Revert(context.WithoutCancel(ctx)))
+	}
 	return f, nil
+}
+
+// stopped refuses a fault while the kill switch is engaged or after Halt.
+func (l *Ledger) stopped(ctx context.Context, spec Spec) error {
+	l.mu.Lock()
+	halted := l.halted
+	l.mu.Unlock()
+	if halted != "" {
+		return refusal(spec, halted)
+	}
+	if l.stop == nil {
+		return nil
+	}
+	if reason, on, _ := l.stop.Engaged(ctx); on {
+		return refusal(spec, fmt.Sprintf("%s is engaged (%s)", l.stop, reason))
+	}
+	return nil
+}
+
+// Halt aborts the run's faults: every later Inject is refused with why,
+// and every fault injected is reverted, newest first, as RevertAll.
+func (l *Ledger) Halt(ctx context.Context, why string) error {
+	l.mu.Lock()
+	if l.halted == "" {
+		l.halted = why
+	}
+	l.mu.Unlock()
+	return l.RevertAll(ctx)
+}
+
+// judge checks a fault against the ledger's limits and returns its blast;
+// a ledger without limits, or an injector that cannot say, judges nothing.
+func (l *Ledger) judge(ctx context.Context, inj Injector) (*Blast, error) {
+	s, ok := inj.(Scoped)
+	if l.limits == nil || !ok {
+		return nil, nil
+	}
+	spec := inj.Spec()
+	b, err := s.Blast(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("judging %s against the blast-radius limits: %w", spec, err)
+	}
+	open, err := Outstanding(l.path)
+	if err != nil {
+		return nil, err
+	}
+	var inFlight []Blast
+	for _, e := range open {
+		if e.Target == spec.Target && e.Blast != nil {
+			inFlight = append(inFlight, *e.Blast)
+		}
+	}
+	if err := CheckLimits(*l.limits, spec, b, inFlight); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // RevertAll reverts every fault this ledger injected that is not reverted
@@ -431,6 +518,19 @@ func outstanding(entries []Entry) []Entry {
 		}
 	}
 	return out
+}
+
+// Held says whether a run holds the ledger at path open: its faults are
+// that run's to revert.
+func Held(path string) (bool, error) {
+	l, err := OpenLedger(path)
+	if errors.Is(err, ErrBusy) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return false, l.Close()
 }
 
 // Resolver says how to revert a ledger entry; Target.Undo is one. An

@@ -10,7 +10,7 @@ import (
 // where it serves ECS, its FIS where it serves FIS, the sandbox's fault
 // hooks where it has them.
 func TargetOf(t *targets.Target) Target {
-	ct := Target{Name: t.Name}
+	ct := Target{Name: t.Name, Region: t.Regions.Primary}
 	if t.Has(profile.ECS) {
 		ct.ECS, ct.Cluster = t.AWS.ECS, t.Names.ClusterOf(t.Spec)
 		if t.Has(profile.AutoScaling) {

@@ -34,9 +34,11 @@ type Options struct {
 	RequestsPerSecond float64
 }
 
-// Open loads the spec and the profile, refuses a caller whose account the
-// profile does not allow before any other call, and makes sure the target
-// answers.
+// Open loads the spec and the profile, refuses a production profile, a
+// region or a caller's account the profile does not allow before any
+// other call, and makes sure the target answers. Every mutating call of
+// the target's clients then passes one gate (see gate), which
+// AWS.Calls counts.
 func Open(ctx context.Context, nameOrPath string, o Options) (*Target, error) {
 	specPath := o.Spec
 	if specPath == "" {
@@ -50,13 +52,17 @@ func Open(ctx context.Context, nameOrPath string, o Options) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	clients, err := gdaws.New(ctx, AWSTarget(prof, o.RequestsPerSecond))
+	g := &gate{profile: prof}
+	at := AWSTarget(prof, o.RequestsPerSecond)
+	at.Gate = g.allow
+	clients, err := gdaws.New(ctx, at)
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", prof.Name, err)
 	}
 	if err := prof.Guard(ctx, clients.CallerAccount); err != nil {
 		return nil, err
 	}
+	g.passed.Store(true)
 	if err := clients.Ping(ctx); err != nil {
 		return nil, fmt.Errorf("target %s: %w", prof.Name, err)
 	}

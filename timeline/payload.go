@@ -180,10 +180,14 @@ const (
 	Inconclusive Status = "inconclusive"
 	// Error: the spec could not be judged (the target did not answer).
 	Error Status = "error"
+	// Aborted: a stop condition (an alarm, the load's errors or latency)
+	// or the kill switch stopped the experiment and its faults were
+	// reverted; the message says which. The platform was not judged.
+	Aborted Status = "aborted"
 )
 
 // Statuses lists every Status, in the order a summary shows them.
-var Statuses = []Status{Passed, Failed, Waived, Skipped, Inconclusive, Error}
+var Statuses = []Status{Passed, Failed, Waived, Skipped, Inconclusive, Error, Aborted}
 
 // Failing says whether the status fails a run's exit code.
 func (s Status) Failing() bool { return s == Failed || s == Error }

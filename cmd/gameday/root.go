@@ -42,7 +42,9 @@ configuration error (for example a spec that does not load).`,
   gameday spec show --area alarms   # the runbook's alarms as the spec holds them
   gameday sandbox up                # the platform on this machine, two regions, at 60x
   gameday check --target local      # its configuration against the runbook
+  gameday plan --target staging     # what a run would do, changing nothing
   gameday run --target local        # a game day: load and faults, judged against the runbook
+  gameday stop --all --target local # the kill switch: abort and revert everything in flight
   gameday sandbox fault inject region-down us-east-1
   gameday sandbox down
   gameday version`,
@@ -54,7 +56,7 @@ configuration error (for example a spec that does not load).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())
 	})
-	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newRunCmd(), newReportCmd(), newRevertCmd(), newProvisionCmd(), newVersionCmd())
+	root.AddCommand(newSpecCmd(), newSandboxCmd(), newCheckCmd(), newRunCmd(), newReportCmd(), newPlanCmd(), newRevertCmd(), newStopCmd(), newProvisionCmd(), newVersionCmd())
 	return root
 }
 

@@ -16,11 +16,13 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/gameday-sre/gameday/chaos"
 	"github.com/gameday-sre/gameday/reports"
 	"github.com/gameday-sre/gameday/reports/folder"
 	"github.com/gameday-sre/gameday/reports/text"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
+	"github.com/gameday-sre/gameday/suites/plan"
 	"github.com/gameday-sre/gameday/suites/runner"
 	"github.com/gameday-sre/gameday/targets"
 )
@@ -51,15 +53,30 @@ report' renders a folder again. Statuses: passed,
 failed, waived (a spec the runbook itself is known to break, waived in the
 spec's decisions until a date), skipped (the target lacks what the spec
 needs), inconclusive (the harness could not do what was planned, e.g. the
-load fell short of its rate) and error (the target could not be read).
+load fell short of its rate), error (the target could not be read) and
+aborted (a stop condition or the kill switch stopped the experiment).
 
 Every fault injected is written to the ledger (--ledger) before it
 happens and reverted when its spec ends, fails or is interrupted;
 'gameday revert' undoes what a killed run left behind.
 
+Before any change, run refuses: a profile marked environment: production,
+a region or caller account the profile does not allow, a kill switch that
+is engaged ('gameday stop --release'), a disruptive run inside one of the
+runbook's maintenance windows (staging keeps the calendar) or over a
+provider's limit (it says when it can run; 'gameday plan' shows the same),
+and a run the profile's preflight hook says no to. A fault over the
+profile's blast-radius limits (limits:) is refused before it starts, its
+spec ending error with the limit's name. While the suites run, each checks
+the kill switch and the profile's stop conditions (alarms in ALARM, the
+load's error rate or p99) every killSwitch.poll: the first that trips
+reverts every fault, ends the specs left aborted with the reason and stops
+the run.
+
 Exit codes: 0 no spec failed (waived, skipped and inconclusive specs do
-not fail a run), 1 a spec failed or could not be judged, 2 a usage error
-or an unreachable target.`,
+not fail a run), 1 a spec failed or could not be judged, or the run was
+aborted, 2 a usage error, an unreachable target or a run refused before
+it started.`,
 		Example: `  gameday sandbox up && gameday run --target local
   gameday run --target local --label-filter 'scaling && !slow'
   gameday run --target local --suite alarms --focus 'APILatencyHigh'
@@ -89,6 +106,23 @@ or an unreachable target.`,
 		if err != nil {
 			return err
 		}
+		sw := chaos.SwitchOf(tgt.Profile, tgt.AWS.SSM)
+		if why, on, _ := sw.Engaged(cmd.Context()); on {
+			return fmt.Errorf("target %s: %s is engaged (%s): no run starts until 'gameday stop --release --target %s'", tgt.Name, sw, why, target)
+		}
+		if ledger == "" {
+			ledger = defaultLedger(tgt.Name)
+		}
+		pl, err := plan.Build(cmd.Context(), tgt, plan.Options{Suites: suites, LabelFilter: labels, Ledger: ledger})
+		if err != nil {
+			return err
+		}
+		if err := pl.Err(); err != nil {
+			return err
+		}
+		if err := targets.Preflight(cmd.Context(), tgt.Profile); err != nil {
+			return err
+		}
 		exe, err := self()
 		if err != nil {
 			return err
@@ -102,14 +136,11 @@ or an unreachable target.`,
 		if err != nil {
 			return err
 		}
-		if ledger == "" {
-			ledger = defaultLedger(tgt.Name)
-		}
 		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		progress, terminal := cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr())
 		fmt.Fprintf(progress, "game day %s against %s: suites %s, reports in %s\n", id, tgt.Name, strings.Join(suites, ", "), dir)
-		verdicts, err := runner.Run(ctx, runner.Config{
+		res, err := runner.Run(ctx, runner.Config{
 			Command: func(suite, report string) *exec.Cmd {
 				args := []string{"run", suiteCommand, suite, "--json-report", report}
 				if labels != "" {
@@ -121,13 +152,20 @@ or an unreachable target.`,
 				return exec.CommandContext(ctx, exe, args...)
 			},
 			Suites: suites, Target: target, Spec: specPath, Ledger: ledger, Dir: dir, Progress: progress, Terminal: terminal,
+			Stop: func() string {
+				if why, on, _ := sw.Engaged(ctx); on {
+					return fmt.Sprintf("%s engaged (%s)", sw, why)
+				}
+				return ""
+			},
 		})
+		verdicts := res.Verdicts
 		interrupted := ctx.Err() != nil && verdicts != nil
 		if err != nil && !interrupted {
 			return err
 		}
 		m := folder.Manifest{ID: id, Target: tgt.Name, Version: toolVersion(), Spec: specID, Suites: suites, LabelFilter: labels, Focus: focus,
-			Scale: scale(tgt), Started: began, Ended: folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}, Interrupted: interrupted}
+			Scale: scale(tgt), Started: began, Ended: folder.Instant{Real: time.Now().UTC(), Platform: tgt.Clock.Now().UTC()}, Interrupted: interrupted, Aborted: res.Aborted}
 		if err := folder.WriteManifest(dir, m); err != nil {
 			return err
 		}
@@ -147,6 +185,9 @@ or an unreachable target.`,
 			return err
 		}
 		fmt.Fprintf(progress, "reports: %s (report.html, summary.md, evidence.json, junit.xml, timeline.jsonl, verdicts.json)\n", dir)
+		if res.Aborted != "" {
+			return failed("game day aborted: %s; its faults were reverted through the ledger ('gameday revert --target %s' undoes anything left)", res.Aborted, tgt.Name)
+		}
 		if interrupted {
 			return failed("interrupted: the suites reverted their faults and the run folder holds what was judged; 'gameday revert --target %s' undoes anything left", tgt.Name)
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/fis"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
@@ -58,6 +59,9 @@ type Target struct {
 	Retry Retry
 	// Log receives one line per retry.
 	Log *slog.Logger
+	// Gate is asked before every mutating call (see Gate); nil lets
+	// every call go.
+	Gate Gate
 }
 
 // Retry is the backoff for throttled and transient failures: the delay
@@ -82,11 +86,15 @@ type Clients struct {
 	ElastiCache *elasticache.Client
 	Budgets     *budgets.Client
 	FIS         *fis.Client
+	// SSM holds a kill switch that is an SSM parameter.
+	SSM *ssm.Client
 	// STS says whose account the credentials reach (CallerAccount).
 	STS    *sts.Client
 	Region string
 	// Endpoint is the target's endpoint, empty for AWS itself.
 	Endpoint string
+	// Calls counts the mutating calls every client made or was refused.
+	Calls *Calls
 }
 
 // New builds the clients for a target.
@@ -111,10 +119,12 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		// real credentials away from them.
 		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("gameday", "gameday", "")))
 	}
+	calls := &Calls{}
+	apiOptions := []func(*middleware.Stack) error{gate(t.Gate, calls)}
 	if t.RequestsPerSecond > 0 {
-		limiter := rate.NewLimiter(rate.Limit(t.RequestsPerSecond), 1)
-		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{pace(limiter)}))
+		apiOptions = append(apiOptions, pace(rate.NewLimiter(rate.Limit(t.RequestsPerSecond), 1)))
 	}
+	opts = append(opts, config.WithAPIOptions(apiOptions))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
@@ -133,6 +143,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	return &Clients{
 		Region:      cfg.Region,
 		Endpoint:    t.Endpoint,
+		Calls:       calls,
 		ECS:         ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = endpoint }),
 		AutoScaling: applicationautoscaling.NewFromConfig(cfg, func(o *applicationautoscaling.Options) { o.BaseEndpoint = endpoint }),
 		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
@@ -145,6 +156,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		ElastiCache: elasticache.NewFromConfig(cfg, func(o *elasticache.Options) { o.BaseEndpoint = endpoint }),
 		Budgets:     budgets.NewFromConfig(cfg, func(o *budgets.Options) { o.BaseEndpoint = endpoint }),
 		FIS:         fis.NewFromConfig(cfg, func(o *fis.Options) { o.BaseEndpoint = endpoint }),
+		SSM:         ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = endpoint }),
 		STS:         sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = endpoint }),
 	}, nil
 }

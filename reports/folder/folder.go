@@ -61,6 +61,9 @@ type Manifest struct {
 	// Interrupted says the run was stopped before its suites ended: the
 	// folder holds what was judged until then.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Aborted says why a stop condition or the kill switch ended the run
+	// before its suites did; empty when none did.
+	Aborted string `json:"aborted,omitempty"`
 }
 
 // Spec names the spec a run read, by path and content, so that two runs

@@ -48,7 +48,7 @@ func (v Verdict) Experiment() string {
 
 // severity orders statuses from the one a reader must see first: an area
 // with one error and nine passes reads as error.
-var severity = []timeline.Status{timeline.Error, timeline.Failed, timeline.Inconclusive, timeline.Waived, timeline.Passed, timeline.Skipped}
+var severity = []timeline.Status{timeline.Aborted, timeline.Error, timeline.Failed, timeline.Inconclusive, timeline.Waived, timeline.Passed, timeline.Skipped}
 
 // Worst is the status a group of verdicts reads as: the most severe of
 // theirs; skipped only when every one was skipped.

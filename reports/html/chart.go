@@ -40,6 +40,7 @@ var (
 	statusColour = map[timeline.Status]string{
 		timeline.Passed: "#2e7d32", timeline.Failed: "#c62828", timeline.Error: "#6a1b9a",
 		timeline.Waived: "#ef6c00", timeline.Skipped: "#757575", timeline.Inconclusive: "#546e7a",
+		timeline.Aborted: "#ad1457",
 	}
 	faultColour = "rgba(120,120,120,0.18)"
 )

@@ -19,6 +19,7 @@ import (
 var mark = map[timeline.Status]string{
 	timeline.Passed: "✅", timeline.Failed: "❌", timeline.Error: "💥",
 	timeline.Waived: "🟠", timeline.Skipped: "⏭️", timeline.Inconclusive: "❔",
+	timeline.Aborted: "🛑",
 }
 
 // Render writes the summary of a run folder.
@@ -33,6 +34,9 @@ func Render(w io.Writer, f *folder.Folder) error {
 	if m.Interrupted {
 		b.WriteString(" · **interrupted**: what was judged before the stop")
 	}
+	if m.Aborted != "" {
+		b.WriteString(" · **aborted**: " + m.Aborted + "; every fault was reverted")
+	}
 	b.WriteString("\n\n| area | verdict | passed | failed | skipped | other |\n| --- | --- | ---: | ---: | ---: | ---: |\n")
 	groups := folder.GroupBy(vs, folder.ByArea)
 	compliance := folder.Verdicts(f.Compliance)
@@ -46,7 +50,7 @@ func Render(w io.Writer, f *folder.Folder) error {
 	}
 	var failures []string
 	for _, v := range append(vs, compliance...) {
-		if v.Status.Failing() || v.Status == timeline.Inconclusive || v.Status == timeline.Waived {
+		if v.Status.Failing() || v.Status == timeline.Inconclusive || v.Status == timeline.Waived || v.Status == timeline.Aborted {
 			failures = append(failures, fmt.Sprintf("- %s **%s** `%s` (%s): %s", mark[v.Status], v.Status, v.Spec, v.RunbookRef, oneLine(v)))
 		}
 	}

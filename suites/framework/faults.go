@@ -16,7 +16,10 @@ func (f *Framework) Chaos() chaos.Target { return chaos.TargetOf(f.Target) }
 // Inject puts a fault in place through the ledger and registers its revert
 // with DeferCleanup, so it is undone when the spec (or the container that
 // injected it) ends, passes, fails or is interrupted. A fault the target
-// cannot take skips the spec with the reason.
+// cannot take skips the spec with the reason; one over the profile's
+// blast-radius limits is refused before it starts and ends the spec as an
+// error naming the limit; one refused by the kill switch or an abort ends
+// it aborted.
 func (f *Framework) Inject(ctx context.Context, v *Verdict, inj chaos.Injector) *chaos.Fault {
 	if c, ok := inj.(chaos.Checker); ok {
 		if err := c.Supported(); errors.Is(err, chaos.ErrUnsupported) {
@@ -28,6 +31,10 @@ func (f *Framework) Inject(ctx context.Context, v *Verdict, inj chaos.Injector) 
 		f.Errorf(v, "%v", err)
 	}
 	fault, err := l.Inject(ctx, inj, f.Timeline, f.Now)
+	if errors.Is(err, chaos.ErrStopped) {
+		f.guard.abort(err.Error(), false)
+		ginkgo.Skip("aborted: " + err.Error())
+	}
 	if err != nil {
 		f.Errorf(v, "injecting %s: %v", inj.Spec(), err)
 	}
@@ -40,17 +47,11 @@ func (f *Framework) Inject(ctx context.Context, v *Verdict, inj chaos.Injector) 
 	return fault
 }
 
+// openLedger is the suite's ledger, opened with the suite (see
+// newFramework) so that an abort can halt it from the guard's goroutine.
 func (f *Framework) openLedger() (*chaos.Ledger, error) {
-	if f.faults != nil {
-		return f.faults, nil
-	}
-	if f.ledger == "" {
+	if f.faults == nil {
 		return nil, fmt.Errorf("no fault ledger: %s is not set, and a fault no ledger knows could not be reverted after a crash", EnvLedger)
 	}
-	l, err := chaos.OpenLedger(f.ledger)
-	if err != nil {
-		return nil, fmt.Errorf("opening the fault ledger %s: %w", f.ledger, err)
-	}
-	f.faults = l
-	return l, nil
+	return f.faults, nil
 }

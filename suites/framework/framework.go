@@ -59,6 +59,7 @@ type Framework struct {
 
 	ledger   string
 	faults   *chaos.Ledger
+	guard    *guard
 	progress *progress
 	// skipped is why Requires last skipped: Ginkgo tells the specs of an
 	// Ordered container only that its BeforeAll skipped.
@@ -128,12 +129,21 @@ func newFramework(tgt *targets.Target) (*Framework, error) {
 		}
 		f.Timeline = tl
 	}
+	if f.ledger != "" {
+		l, err := chaos.OpenLedger(f.ledger, chaos.WithLimits(tgt.Limits), chaos.WithSwitch(chaos.SwitchOf(tgt.Profile, tgt.AWS.SSM)))
+		if err != nil {
+			return nil, fmt.Errorf("opening the fault ledger %s: %w", f.ledger, err)
+		}
+		f.faults = l
+	}
 	f.progress = openProgress(os.Getenv(EnvProgressFD))
+	f.guard = newGuard(f)
 	ginkgo.ReportAfterEach(f.record)
 	return f, nil
 }
 
 func (f *Framework) close() {
+	f.guard.close()
 	if f.faults != nil {
 		f.faults.Close()
 	}
@@ -207,8 +217,12 @@ func (f *Framework) record(r ginkgo.SpecReport) {
 	if v == nil || r.LeafNodeType != types.NodeTypeIt {
 		return
 	}
+	defer f.guard.inSpec.Store(false)
 	w := waiverFor(f.Target.Spec, v.ID)
 	status, msg := outcome(r.State, f.failureText(r), v, w, time.Now().UTC())
+	if reason := f.guard.aborted(); reason != "" && status != timeline.Passed {
+		status, msg, w = timeline.Aborted, reason, nil
+	}
 	if status != timeline.Waived {
 		w = nil
 	}

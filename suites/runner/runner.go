@@ -42,6 +42,17 @@ type Config struct {
 	// rather than printing a line per update.
 	Progress io.Writer
 	Terminal bool
+	// Stop, when set, is asked before each suite: a reason stops the run
+	// there (the kill switch engaged between suites).
+	Stop func() string
+}
+
+// Result is what a run came to.
+type Result struct {
+	Verdicts []Verdict
+	// Aborted is why a stop condition or the kill switch ended the run
+	// before its suites did; empty when none did.
+	Aborted string
 }
 
 // childGrace is how long an interrupted suite has to revert its faults
@@ -53,38 +64,48 @@ const childGrace = 2 * time.Minute
 // run or its output not read, not that a spec failed. Interrupted (ctx
 // done), it stops the running suite, which reverts its faults, writes the
 // run folder with what was judged, and returns the verdicts with ctx's
-// error.
-func Run(ctx context.Context, c Config) ([]Verdict, error) {
+// error. A suite that aborted (framework.AbortPhase on its timeline), or
+// Stop before a suite, ends the run there, with the reason.
+func Run(ctx context.Context, c Config) (Result, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating the run folder %s: %w", c.Dir, err)
+		return Result{}, fmt.Errorf("creating the run folder %s: %w", c.Dir, err)
 	}
 	var junits, timelines []string
+	var aborted string
 	for _, s := range c.Suites {
-		if ctx.Err() != nil {
+		if c.Stop != nil {
+			aborted = c.Stop()
+		}
+		if ctx.Err() != nil || aborted != "" {
 			break
 		}
 		report, tl, err := runSuite(ctx, c, s)
 		if err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		junit := filepath.Join(c.Dir, s+".junit.xml")
 		if err := reporters.GenerateJUnitReport(report, junit); err != nil {
-			return nil, fmt.Errorf("writing the JUnit report of suite %s: %w", s, err)
+			return Result{}, fmt.Errorf("writing the JUnit report of suite %s: %w", s, err)
 		}
 		junits, timelines = append(junits, junit), append(timelines, tl)
+		if events, err := timeline.ReadFile(tl); err == nil {
+			if aborted = framework.AbortReason(events); aborted != "" {
+				break
+			}
+		}
 	}
 	if _, err := reporters.MergeAndCleanupJUnitReports(junits, filepath.Join(c.Dir, "junit.xml")); err != nil {
-		return nil, fmt.Errorf("merging the JUnit reports: %w", err)
+		return Result{}, fmt.Errorf("merging the JUnit reports: %w", err)
 	}
 	events, err := merge(timelines, filepath.Join(c.Dir, "timeline.jsonl"))
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	verdicts := Verdicts(events)
 	if err := writeJSON(filepath.Join(c.Dir, "verdicts.json"), verdicts); err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	return verdicts, ctx.Err()
+	return Result{Verdicts: verdicts, Aborted: aborted}, ctx.Err()
 }
 
 func runSuite(ctx context.Context, c Config, suite string) (types.Report, string, error) {

@@ -59,6 +59,8 @@ func TestBadProfiles(t *testing.T) {
 	os.WriteFile(noFIS, []byte("name: x\nserves: [ecs]\nfaults: fis\n"), 0o644)
 	otherPath := filepath.Join(dir, "other.yaml")
 	os.WriteFile(otherPath, []byte("name: x\nserves: [ecs, fis]\nfaults: ssm\n"), 0o644)
+	badEnv := filepath.Join(dir, "env.yaml")
+	os.WriteFile(badEnv, []byte("name: x\nenvironment: prod\n"), 0o644)
 	tests := []struct{ target, want string }{
 		{"nowhere", `no target profile "nowhere" in fixtures/targets:`},
 		{noFIS, `faults "fis": want "fis" on a target that serves fis`},
@@ -67,6 +69,7 @@ func TestBadProfiles(t *testing.T) {
 		{bad, "field endpoint not found"},
 		{badServes, `serves.yaml: serves "autoscaling": not a capability gameday knows (ecs, application-autoscaling,`},
 		{filepath.Join(dir, "missing.yaml"), "missing.yaml"},
+		{badEnv, `env.yaml: environment "prod": want one of local, emulator, staging, production`},
 	}
 	for _, tt := range tests {
 		if _, err := profile.Load(tt.target); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -94,8 +97,8 @@ func TestShippedProfiles(t *testing.T) {
 		if p.RealAWS() != tt.realAWS || p.Endpoints.AWS != tt.endpoint || p.Protocols["cloudwatch"] != tt.protocol || p.Regions.Primary == "" || len(p.Serves) == 0 {
 			t.Errorf("%s: %+v", tt.name, p)
 		}
-		if tt.realAWS && !p.GuardsAccount() {
-			t.Errorf("%s reaches AWS itself without an account guard", tt.name)
+		if tt.realAWS && (!p.GuardsAccount() || len(p.AllowedRegions) == 0 || p.Environment != profile.Staging) {
+			t.Errorf("%s reaches AWS itself without an account guard, allowed regions and environment staging", tt.name)
 		}
 	}
 }
@@ -127,6 +130,7 @@ func TestCheckAccount(t *testing.T) {
 // answer decides, and refuses before anything else is called.
 func TestGuard(t *testing.T) {
 	moto := profile.Endpoints{AWS: "http://127.0.0.1:5000"}
+	east := []string{"us-east-1", "us-west-2"}
 	tests := []struct {
 		name    string
 		profile profile.Profile
@@ -136,11 +140,18 @@ func TestGuard(t *testing.T) {
 		want    string
 	}{
 		{"an emulator without a list is not guarded", profile.Profile{Name: "moto", Endpoints: moto}, "123456789012", nil, false, ""},
-		{"AWS itself without a list is refused unasked", profile.Profile{Name: "staging"}, "111122223333", nil, false, "target staging reaches AWS itself but lists no allowedAccounts: refusing to run"},
-		{"a listed account runs", profile.Profile{Name: "staging", AllowedAccounts: []string{"111122223333"}}, "111122223333", nil, true, ""},
+		{"AWS itself without a list is refused unasked", profile.Profile{Name: "staging", AllowedRegions: east}, "111122223333", nil, false, "target staging reaches AWS itself but lists no allowedAccounts: refusing to run"},
+		{"AWS itself without regions is refused unasked", profile.Profile{Name: "staging", AllowedAccounts: []string{"111122223333"}}, "111122223333", nil, false, "target staging reaches AWS itself but lists no allowedRegions: refusing to run"},
+		{"a region off the list is refused unasked", profile.Profile{Name: "staging", Regions: profile.Regions{Primary: "us-east-1", Failover: "eu-west-1"}, AllowedRegions: east, AllowedAccounts: []string{"111122223333"}}, "111122223333", nil, false,
+			"target staging: region eu-west-1 is not in allowedRegions (us-east-1, us-west-2): refusing to run"},
+		{"production is refused unasked, whatever it allows", profile.Profile{Name: "prod", Environment: profile.Production, AllowedRegions: east, AllowedAccounts: []string{"111122223333"}}, "111122223333", nil, false,
+			"target prod is marked environment: production: gameday refuses to run against production"},
+		{"an emulator marked production is refused too", profile.Profile{Name: "moto", Endpoints: moto, Environment: profile.Production}, "123456789012", nil, false,
+			"target moto is marked environment: production: gameday refuses to run against production"},
+		{"a listed account runs", profile.Profile{Name: "staging", Environment: profile.Staging, Regions: profile.Regions{Primary: "us-east-1", Failover: "us-west-2"}, AllowedRegions: east, AllowedAccounts: []string{"111122223333"}}, "111122223333", nil, true, ""},
 		{"an emulator keeps to its list", profile.Profile{Name: "moto", Endpoints: moto, AllowedAccounts: []string{"999999999999"}}, "123456789012", nil, true,
 			"target moto: caller account 123456789012 is not in allowedAccounts (999999999999): refusing to run"},
-		{"an unanswered question refuses", profile.Profile{Name: "staging", AllowedAccounts: []string{"111122223333"}}, "", errors.New("no credentials"), true,
+		{"an unanswered question refuses", profile.Profile{Name: "staging", AllowedRegions: east, AllowedAccounts: []string{"111122223333"}}, "", errors.New("no credentials"), true,
 			"target staging: learning the caller's account to check it against allowedAccounts (111122223333): no credentials"},
 	}
 	for _, tt := range tests {
