@@ -8,6 +8,7 @@ import (
 	"github.com/gameday-sre/gameday/chaos"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/alarms"
+	"github.com/gameday-sre/gameday/suites/data"
 	"github.com/gameday-sre/gameday/suites/drills"
 	"github.com/gameday-sre/gameday/suites/failover"
 	"github.com/gameday-sre/gameday/suites/resilience"
@@ -19,6 +20,7 @@ var (
 	alarmLabels      = []string{"alarms", "behaviour", "disruptive"}
 	drillLabels      = []string{"drill", "behaviour", "disruptive"}
 	failoverLabels   = []string{"failover", "behaviour", "disruptive"}
+	dataLabels       = []string{"data", "behaviour", "disruptive"}
 )
 
 // The metrics of the alarms the alarms suite drives, as it selects them.
@@ -39,6 +41,8 @@ func (b *builder) catalogue(ctx context.Context, suite string) []Fault {
 		return b.drills(ctx)
 	case failover.Name:
 		return b.failover(ctx)
+	case data.Name:
+		return b.data(ctx)
 	}
 	return nil
 }
@@ -175,12 +179,59 @@ func (b *builder) failover(ctx context.Context) []Fault {
 		return nil
 	}
 	hc, fo := p.Route53.HealthChecks[0], p.Experiments.Failover
-	f := Fault{Experiment: failover.Name + "." + chaos.Refuse, Suite: failover.Name, Labels: failoverLabels, Kind: "region-down",
-		On:     "the load balancer of " + b.tgt.Regions.Primary + ", which refuses connections",
-		Revert: "the load balancer back on the same address (sandbox fault hooks; on AWS, FIS)",
-		Window: fmt.Sprintf("primary health check unhealthy within %d x %s + %s; answers on the failover region within %s; clients recovered within %s",
-			hc.FailureThreshold, hc.RequestInterval, fo.ProbeTimeout, fo.AnswerTTL, fo.RecoveryBudget),
-		Calls: []string{"route53 GetHealthCheckStatus", "route53 ListResourceRecordSets"}}
-	b.judge(ctx, &f, chaos.RegionDown{On: b.ct, Region: b.tgt.Regions.Primary})
-	return []Fault{f}
+	window := fmt.Sprintf("primary health check unhealthy within %d x %s + %s; answers on the failover region within %s; clients recovered within %s",
+		hc.FailureThreshold, hc.RequestInterval, fo.ProbeTimeout, fo.AnswerTTL, fo.RecoveryBudget)
+	var out []Fault
+	for _, e := range []struct {
+		name, on string
+		whole    bool
+	}{
+		{"refuse", "the load balancer of " + b.tgt.Regions.Primary + ", which refuses connections", false},
+		{"outage", "all of " + b.tgt.Regions.Primary + " at once: its load balancer, and the Redis nodes and sentinel there", true},
+	} {
+		inj := chaos.RegionDown{On: b.ct, Region: b.tgt.Regions.Primary, Mode: chaos.Refuse, Whole: e.whole}
+		f := Fault{Experiment: failover.Name + "." + e.name, Suite: failover.Name, Labels: failoverLabels, Kind: inj.Kind(),
+			On: e.on, Revert: "everything back on the same addresses (sandbox fault hooks; on AWS, FIS)", Window: window,
+			Calls: []string{"route53 GetHealthCheckStatus", "route53 ListResourceRecordSets"}}
+		b.judge(ctx, &f, inj)
+		out = append(out, f)
+	}
+	return out
+}
+
+// data is the data suite's faults: the Redis primary, a replica and the
+// primary's whole region, then MongoDB's primary and secondaries where a
+// replica set is reachable.
+func (b *builder) data(ctx context.Context) []Fault {
+	p := b.tgt.Spec
+	d := p.Experiments.Data
+	group := b.tgt.Names.ReplicationGroup
+	if group != "" {
+		b.plan.Touches.ReplicationGroups = append(b.plan.Touches.ReplicationGroups, group)
+	}
+	election := fmt.Sprintf("a new primary within %s (failovers %s apart); no acknowledged write lost; the writes lost under the RPO", d.Redis.Within, d.Redis.Spacing)
+	faults := []struct {
+		experiment, on, revert, window string
+		inj                            chaos.Injector
+		calls                          []string
+	}{
+		{"redis.primary-loss", "the Redis primary of " + group + " (SIGKILL)", "the node restarted as a replica of the new primary", election,
+			chaos.RedisNode{On: b.ct, Role: "primary", Action: "kill"}, nil},
+		{"redis.replica-loss", "a replica of " + group + " (SIGKILL)", "the node restarted as a replica", fmt.Sprintf("no write acknowledged without its copy; the replica resynced within %s", d.Resync),
+			chaos.RedisNode{On: b.ct, Role: "replica", Action: "kill"}, nil},
+		{"redis.region-outage", "the region of " + group + "'s primary at once: its load balancer, Redis nodes and sentinel", "everything back on the same addresses", election,
+			chaos.RegionDown{On: b.ct, Region: b.tgt.Regions.Primary, Mode: chaos.Refuse, Whole: true}, []string{"elasticache DescribeReplicationGroups"}},
+		{"mongo.primary-loss", "the MongoDB primary (SIGKILL)", "the member restarted on its data", fmt.Sprintf("a new primary within %s; no majority-acknowledged write lost", d.MongoDB.Within),
+			chaos.MongoNode{On: b.ct, Role: "primary", Count: 1}, nil},
+		{"mongo.secondary-loss", "one, then both MongoDB secondaries (SIGKILL)", "the members restarted on their data", "majority writes go on with one lost and stall with both",
+			chaos.MongoNode{On: b.ct, Role: "secondary", Count: 2}, nil},
+	}
+	var out []Fault
+	for _, x := range faults {
+		f := Fault{Experiment: data.Name + "." + x.experiment, Suite: data.Name, Labels: dataLabels, Kind: x.inj.Spec().Kind,
+			On: x.on, Revert: x.revert, Window: x.window, Calls: x.calls}
+		b.judge(ctx, &f, x.inj)
+		out = append(out, f)
+	}
+	return out
 }

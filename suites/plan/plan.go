@@ -45,8 +45,7 @@ type Fault struct {
 	Refused bool `json:"refused,omitempty"`
 }
 
-// Touches is what the run's faults and judges would touch. No suite here
-// fails over the Redis cache, so no replication group is touched.
+// Touches is what the run's faults and judges would touch.
 type Touches struct {
 	// Tasks are the running task ids per ECS service a fault acts on.
 	Tasks map[string][]string `json:"tasks"`
@@ -55,6 +54,9 @@ type Touches struct {
 	// Alarms are the alarms the run watches: those its specs judge and
 	// the profile's stop conditions.
 	Alarms []string `json:"alarms"`
+	// ReplicationGroups are the Redis replication groups whose primary,
+	// replica or region the data suite takes out.
+	ReplicationGroups []string `json:"replicationGroups,omitempty"`
 	// Unread says what could not be read, and why: a target that lacks
 	// it (an emulator without the cluster) shows here, not as an error.
 	Unread []string `json:"unread,omitempty"`

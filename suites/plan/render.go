@@ -44,6 +44,7 @@ func Render(w io.Writer, p *Plan) error {
 	}
 	fmt.Fprintf(&b, "health checks: %s\n", orNone(p.Touches.HealthChecks))
 	fmt.Fprintf(&b, "alarms watched: %s\n", orNone(p.Touches.Alarms))
+	fmt.Fprintf(&b, "replication groups: %s\n", orNone(p.Touches.ReplicationGroups))
 	for _, u := range p.Touches.Unread {
 		fmt.Fprintf(&b, "not read: %s\n", u)
 	}
