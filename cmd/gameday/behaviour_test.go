@@ -108,16 +108,7 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			state := startSandboxAt(t, tt.startAt, dev...)
 			code, vs, out := runFocused(t, filepath.Join(state, "target.yaml"), shippedSpec, tt.suite, tt.focus)
 			got := judged(vs)
-			want := map[string]timeline.Status{}
-			for _, id := range tt.passed {
-				want[id] = timeline.Passed
-			}
-			for _, id := range tt.skipped {
-				want[id] = timeline.Skipped
-			}
-			for _, id := range tt.waived {
-				want[id] = timeline.Waived
-			}
+			want := statuses(map[timeline.Status][]string{timeline.Passed: tt.passed, timeline.Skipped: tt.skipped, timeline.Waived: tt.waived})
 			if tt.failed != "" {
 				want[tt.failed] = timeline.Failed
 			}
@@ -135,6 +126,18 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 // expectVerdicts checks a focused run: each spec ended as want says and
 // no other ran, the exit code says whether one failed, and the failed one
 // names its runbook section, says and a time.
+// statuses is the status each spec id must end with, from the ids listed
+// under each status.
+func statuses(ids map[timeline.Status][]string) map[string]timeline.Status {
+	want := map[string]timeline.Status{}
+	for status, list := range ids {
+		for _, id := range list {
+			want[id] = status
+		}
+	}
+	return want
+}
+
 func expectVerdicts(t *testing.T, code int, got map[string]runner.Verdict, want map[string]timeline.Status, failed, says string) {
 	t.Helper()
 	for id, status := range want {

@@ -13,7 +13,9 @@
 package data
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -50,6 +52,49 @@ func verdict(id, section, expected string) *framework.Verdict {
 	return &framework.Verdict{ID: Name + "." + id, Section: section, Labels: labels, Expected: expected}
 }
 
+// experiment is what a data experiment's specs share: why the target
+// cannot run it, and the probe writing in the background.
+type experiment struct {
+	// lacks is why the target cannot run the experiment, for each spec
+	// to skip with: Ginkgo tells an Ordered container's specs only that
+	// their BeforeAll skipped.
+	lacks string
+	stop  context.CancelFunc
+	done  chan struct{}
+}
+
+// ready skips the spec when the target cannot run the experiment.
+func (x *experiment) ready() {
+	if x.lacks != "" {
+		ginkgo.Skip(x.lacks)
+	}
+}
+
+// runProbe runs a probe's writes in the background until stopProbe or
+// the container's end.
+func (x *experiment) runProbe(ctx context.Context, run func(context.Context)) {
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	x.stop, x.done = cancel, make(chan struct{})
+	go func() {
+		defer close(x.done)
+		run(pctx)
+	}()
+	ginkgo.DeferCleanup(x.stopProbe)
+}
+
+func (x *experiment) stopProbe() {
+	if x.stop != nil {
+		x.stop()
+		<-x.done
+	}
+}
+
+// specLog logs the probe's failed writes to the spec's output, which
+// Ginkgo shows when the spec fails.
+func specLog() *slog.Logger {
+	return slog.New(slog.NewTextHandler(ginkgo.GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
 // minClientTimeout is the least real time a client waits for a data
 // store on this machine: at a high time scale the spec's timeout is a
 // few milliseconds, shorter than a loaded host takes to schedule a reply.
@@ -83,6 +128,27 @@ type loss struct {
 func (l loss) String() string {
 	return fmt.Sprintf("%d writes accepted, %d acknowledged; %d lost (%d of them acknowledged) over %s, fault at %s",
 		l.accepted, l.acknowledged, l.lost, l.lostAcknowledged, l.window, l.fault.Format(time.RFC3339))
+}
+
+// lossReader is an experiment whose read-back after its failover the
+// loss specs judge.
+type lossReader interface {
+	ready()
+	readBack(ctx context.Context, v *framework.Verdict) loss
+	objective() spec.RPO
+}
+
+// lossSpecs declares the two specs judged on a read-back: no acknowledged
+// write lost, and the loss under the RPO.
+func lossSpecs(f *framework.Framework, acked, measured *framework.Verdict, x lossReader) {
+	f.It(acked, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
+		x.ready()
+		judgeAcknowledged(f, v, x.readBack(ctx, v))
+	})
+	f.It(measured, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
+		x.ready()
+		judgeRPO(f, v, x.readBack(ctx, v), x.objective())
+	})
 }
 
 // judgeAcknowledged fails v if an acknowledged write was lost.

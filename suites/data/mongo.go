@@ -16,14 +16,12 @@ import (
 
 // mongoRun is one MongoDB experiment's shared state.
 type mongoRun struct {
-	f     *framework.Framework
-	name  string
-	lacks string
+	experiment
+	f    *framework.Framework
+	name string
 
 	c     *mongo.Client
 	probe *mongo.Probe
-	stop  context.CancelFunc
-	done  chan struct{}
 	rpo   spec.RPO
 	read  *loss
 
@@ -63,26 +61,7 @@ func (x *mongoRun) open(ctx context.Context, inj chaos.Checker, probe bool) {
 	if x.probe, err = x.c.NewProbe(mongo.ProbeConfig{Prefix: fmt.Sprintf("%s-%s-%d-", Name, x.name, time.Now().UnixNano()), AckTimeout: max(ack, time.Millisecond)}); err != nil {
 		ginkgo.Fail(err.Error())
 	}
-	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	x.stop, x.done = cancel, make(chan struct{})
-	go func() {
-		defer close(x.done)
-		x.probe.Run(pctx, d.ProbeEvery.D())
-	}()
-	ginkgo.DeferCleanup(x.stopProbe)
-}
-
-func (x *mongoRun) stopProbe() {
-	if x.stop != nil {
-		x.stop()
-		<-x.done
-	}
-}
-
-func (x *mongoRun) ready() {
-	if x.lacks != "" {
-		ginkgo.Skip(x.lacks)
-	}
+	x.runProbe(ctx, func(ctx context.Context) { x.probe.Run(ctx, d.ProbeEvery.D()) })
 }
 
 func (x *mongoRun) readBack(ctx context.Context, v *framework.Verdict) loss {
@@ -195,14 +174,7 @@ func mongoPrimaryLoss(f *framework.Framework) {
 			x.recovered = true
 			v.Observed = fmt.Sprintf("%s -> %s, %s after the kill", fo.From, fo.To, at.Sub(x.injected).Round(time.Second))
 		})
-		f.It(acked, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			judgeAcknowledged(f, v, x.readBack(ctx, v))
-		})
-		f.It(measured, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			judgeRPO(f, v, x.readBack(ctx, v), x.rpo)
-		})
+		lossSpecs(f, acked, measured, x)
 	})
 }
 
@@ -254,3 +226,5 @@ func mongoSecondaryLoss(f *framework.Framework) {
 		})
 	}
 }
+
+func (x *mongoRun) objective() spec.RPO { return x.rpo }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -25,14 +24,12 @@ const lagEvery = 10 * time.Second
 // redisRun is one Redis experiment's shared state: the client, the probe
 // writing in the background, and what the specs before saw.
 type redisRun struct {
-	f     *framework.Framework
-	name  string
-	lacks string
+	experiment
+	f    *framework.Framework
+	name string
 
 	c        *redis.Client
 	probe    *redis.Probe
-	stop     context.CancelFunc
-	done     chan struct{}
 	replicas []string
 	rpo      spec.RPO
 
@@ -84,33 +81,7 @@ func (x *redisRun) open(ctx context.Context, inj chaos.Checker) {
 	if err != nil {
 		ginkgo.Fail(err.Error())
 	}
-	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	x.stop, x.done = cancel, make(chan struct{})
-	go func() {
-		defer close(x.done)
-		x.probe.Run(pctx, d.ProbeEvery.D())
-	}()
-	ginkgo.DeferCleanup(x.stopProbe)
-}
-
-// specLog logs the probe's failed writes to the spec's output, which
-// Ginkgo shows when the spec fails.
-func specLog() *slog.Logger {
-	return slog.New(slog.NewTextHandler(ginkgo.GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-func (x *redisRun) stopProbe() {
-	if x.stop != nil {
-		x.stop()
-		<-x.done
-	}
-}
-
-// ready skips the spec when the target cannot run the experiment.
-func (x *redisRun) ready() {
-	if x.lacks != "" {
-		ginkgo.Skip(x.lacks)
-	}
+	x.runProbe(ctx, func(ctx context.Context) { x.probe.Run(ctx, d.ProbeEvery.D()) })
 }
 
 // inject waits out the spacing Sentinel keeps between failovers (an
@@ -222,20 +193,21 @@ func redisPrimaryLoss(f *framework.Framework) {
 			x.ready()
 			x.steadyLag(ctx, v)
 		})
-		f.It(election, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			x.inject(ctx, v, kill)
-			x.expectFailover(ctx, v)
-		})
-		f.It(acked, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			judgeAcknowledged(f, v, x.readBack(ctx, v))
-		})
-		f.It(measured, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			judgeRPO(f, v, x.readBack(ctx, v), x.rpo)
-		})
+		x.failoverSpecs(election, acked, measured, func() chaos.Injector { return kill })
 	})
+}
+
+// failoverSpecs declares the three specs judged on a failover: the
+// election, no acknowledged write lost, the loss under the RPO. fault is
+// the fault to inject, read when the election spec runs.
+func (x *redisRun) failoverSpecs(election, acked, measured *framework.Verdict, fault func() chaos.Injector) {
+	f := x.f
+	f.It(election, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
+		x.ready()
+		x.inject(ctx, v, fault())
+		x.expectFailover(ctx, v)
+	})
+	lossSpecs(f, acked, measured, x)
 }
 
 // steadyLag measures every replica's lag every lagEvery for the steady
@@ -411,18 +383,8 @@ func redisRegionOutage(f *framework.Framework) {
 				f.Fail(v, fmt.Sprintf("%s: %s; automated failover cannot happen", v.Section, l))
 			}
 		})
-		f.It(election, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			x.inject(ctx, v, outage)
-			x.expectFailover(ctx, v)
-		})
-		f.It(acked, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			judgeAcknowledged(f, v, x.readBack(ctx, v))
-		})
-		f.It(measured, func(ctx ginkgo.SpecContext, v *framework.Verdict) {
-			x.ready()
-			judgeRPO(f, v, x.readBack(ctx, v), x.rpo)
-		})
+		x.failoverSpecs(election, acked, measured, func() chaos.Injector { return outage })
 	})
 }
+
+func (x *redisRun) objective() spec.RPO { return x.rpo }
