@@ -9,8 +9,10 @@
 // Injectors: StopTasks (ECS StopTask, any target serving ECS), Experiment
 // (an AWS FIS experiment: FISStopTasks, FISLatency), Latency and
 // LaunchFailures (the sandbox's fault hooks; ErrUnsupported elsewhere),
-// and the runbook's manual procedures as reversible changes: DesiredCount
-// (ECS UpdateService) and ScalableTargetBounds (RegisterScalableTarget).
+// InvertHealthCheck (Route 53 UpdateHealthCheck: a region's outage as
+// Route 53 sees it, where FIS is not configured), and the runbook's manual
+// procedures as reversible changes: DesiredCount (ECS UpdateService) and
+// ScalableTargetBounds (RegisterScalableTarget).
 package chaos
 
 import (
@@ -102,6 +104,8 @@ type Undo struct {
 	Restore *Restore `json:"restore,omitempty"`
 	// FIS is an FIS experiment to stop.
 	FIS *FISExperiment `json:"fis,omitempty"`
+	// HealthCheck is a Route 53 health check's Inverted flag to put back.
+	HealthCheck *HealthCheckInverted `json:"healthCheck,omitempty"`
 	// Nothing says why the fault needs no undoing, such as "ECS replaces
 	// stopped tasks".
 	Nothing string `json:"nothing,omitempty"`
@@ -109,7 +113,7 @@ type Undo struct {
 
 // IsZero says whether u says nothing.
 func (u Undo) IsZero() bool {
-	return u.Hook == nil && u.Restore == nil && u.FIS == nil && u.Nothing == ""
+	return u.Hook == nil && u.Restore == nil && u.FIS == nil && u.HealthCheck == nil && u.Nothing == ""
 }
 
 // HookFault is a fault held by the sandbox's fault hooks.
@@ -163,6 +167,9 @@ type Target struct {
 	// ViaFIS says the target runs its faults as FIS experiments where
 	// there is a choice (the profile's faults: fis).
 	ViaFIS bool
+	// Route53 is the target's Route 53, whose health checks a region
+	// outage inverts where FIS is not configured.
+	Route53 Route53API
 }
 
 // ErrOtherTarget is returned by Target.Undo for a ledger entry of another
@@ -194,6 +201,12 @@ func (t Target) Undo(e Entry) (Revert, error) {
 		}
 		u := *e.Undo.FIS
 		return func(ctx context.Context) error { return revertFISEntry(ctx, t.FIS, u) }, nil
+	case e.Undo.HealthCheck != nil:
+		if t.Route53 == nil {
+			return nil, fmt.Errorf("%s %s is put back through Route 53, which target %s does not serve", e.Kind, e.ID, t.Name)
+		}
+		h := *e.Undo.HealthCheck
+		return func(ctx context.Context) error { return h.put(ctx, t.Route53) }, nil
 	case e.Undo.Nothing != "":
 		return func(context.Context) error { return nil }, nil
 	}

@@ -145,3 +145,9 @@ func (b ScalableTargetBounds) Blast(context.Context) (Blast, error) {
 	service := b.Resource[strings.LastIndexByte(b.Resource, '/')+1:]
 	return Blast{Region: b.On.region(""), Service: service, Cap: int(b.Max)}, nil
 }
+
+// Blast implements Scoped: the region the inverted check guards, judged
+// by the one-region rule alone, as RegionDown.
+func (h InvertHealthCheck) Blast(context.Context) (Blast, error) {
+	return Blast{Region: h.On.region("")}, nil
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/fis"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
@@ -88,6 +89,7 @@ type Clients struct {
 	FIS         *fis.Client
 	// SSM holds a kill switch that is an SSM parameter.
 	SSM *ssm.Client
+	S3  *s3.Client
 	// STS says whose account the credentials reach (CallerAccount).
 	STS    *sts.Client
 	Region string
@@ -140,6 +142,9 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An endpoint standing in for AWS serves buckets by path, not as host
+	// names under it.
+	s3Options := func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = endpoint, endpoint != nil }
 	return &Clients{
 		Region:      cfg.Region,
 		Endpoint:    t.Endpoint,
@@ -157,6 +162,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		Budgets:     budgets.NewFromConfig(cfg, func(o *budgets.Options) { o.BaseEndpoint = endpoint }),
 		FIS:         fis.NewFromConfig(cfg, func(o *fis.Options) { o.BaseEndpoint = endpoint }),
 		SSM:         ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = endpoint }),
+		S3:          s3.NewFromConfig(cfg, s3Options),
 		STS:         sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = endpoint }),
 	}, nil
 }

@@ -94,6 +94,8 @@ func (r *reader) readArea(ctx context.Context, area rows.Area) error {
 		return r.readRecords(ctx)
 	case rows.Replication:
 		o.ReplicationGroup, err = r.c.ReplicationGroup(ctx, r.t.Names.ReplicationGroup)
+	case rows.ContentReplication:
+		o.ContentReplication, err = r.c.BucketReplication(ctx, r.t.Names.ContentBucket)
 	case rows.ReplicaSet:
 		o.ReplicaSet, err = r.replicaSet(ctx)
 	case rows.Budget:

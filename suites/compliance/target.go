@@ -22,6 +22,9 @@ func check(t *profile.Profile) error {
 	if t.Has(profile.ElastiCache) && t.Names.ReplicationGroup == "" {
 		return fmt.Errorf("target %s serves elasticache but its profile names no replication group (names.replicationGroup)", t.Name)
 	}
+	if t.Has(profile.S3) && t.Names.ContentBucket == "" {
+		return fmt.Errorf("target %s serves s3 but its profile names no content bucket (names.contentBucket)", t.Name)
+	}
 	return nil
 }
 

@@ -26,6 +26,8 @@ const (
 	Budgets     Capability = "budgets"
 	// FIS is AWS Fault Injection Service.
 	FIS Capability = "fis"
+	// S3 serves the runbook's content bucket (names.contentBucket).
+	S3 Capability = "s3"
 )
 
 // Capabilities an endpoint implies; a profile does not list them.
@@ -43,7 +45,7 @@ const (
 	FaultHooks Capability = "fault-hooks"
 )
 
-var listed = []Capability{ECS, AutoScaling, CloudWatch, Route53, ElastiCache, GlobalDatastore, ClusterMode, Budgets, FIS}
+var listed = []Capability{ECS, AutoScaling, CloudWatch, Route53, ElastiCache, GlobalDatastore, ClusterMode, Budgets, FIS, S3}
 
 func checkServes(serves []Capability) error {
 	for _, c := range serves {

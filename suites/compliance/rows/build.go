@@ -36,6 +36,7 @@ func Rows(p *spec.Platform, n profile.ResourceNames) []Row {
 		rows = append(rows, failoverRows(p, n, r)...)
 	}
 	rows = append(rows, cacheRows(p, n)...)
+	rows = append(rows, contentRows(p, n)...)
 	rows = append(rows, replicaSetRows(p)...)
 	rows = append(rows, budgetRows(p)...)
 	rows = append(rows, dashboardRows(p.Dashboard)...)

@@ -25,6 +25,9 @@ type Observed struct {
 	HealthChecks     []gdaws.HealthCheck
 	RecordSets       []r53types.ResourceRecordSet
 	ReplicationGroup *ectypes.ReplicationGroup
+	// ContentReplication is the content bucket's replication; nil when
+	// there is no such bucket.
+	ContentReplication *gdaws.BucketReplication
 	// ReplicaSet is the MongoDB replica set's members.
 	ReplicaSet []mongo.Member
 	// Budget is nil when the target has no such budget.

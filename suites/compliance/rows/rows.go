@@ -66,9 +66,11 @@ const (
 	HealthChecks     Area = "health-checks"
 	FailoverRecords  Area = "failover-records"
 	Replication      Area = "replication"
-	ReplicaSet       Area = "replica-set"
-	Budget           Area = "budget"
-	Dashboard        Area = "dashboard"
+	// ContentReplication is the S3 content bucket's replication.
+	ContentReplication Area = "s3-replication"
+	ReplicaSet         Area = "replica-set"
+	Budget             Area = "budget"
+	Dashboard          Area = "dashboard"
 )
 
 // Row is one check of one runbook row.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gameday-sre/gameday/targets/profile"
 
@@ -17,6 +18,7 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	gdaws "github.com/gameday-sre/gameday/drivers/aws"
 	"github.com/gameday-sre/gameday/drivers/mongo"
@@ -104,6 +106,7 @@ func compliant(p *spec.Platform, n profile.ResourceNames) *rows.Observed {
 	}
 	o.ReplicationGroup = &ectypes.ReplicationGroup{MemberClusters: make([]string, p.DataTier.Cache.Baseline.MinNodes), ClusterEnabled: sdk.Bool(true),
 		GlobalReplicationGroupInfo: &ectypes.GlobalReplicationGroupInfo{GlobalReplicationGroupId: sdk.String("ldgnf-main-cache")}}
+	o.ContentReplication = replicatedContent()
 	type metric []string
 	var widgets []map[string]any
 	for _, w := range p.Dashboard.Widgets {
@@ -132,6 +135,22 @@ func compliant(p *spec.Platform, n profile.ResourceNames) *rows.Observed {
 	}
 	o.ReplicaSet = atlasMembers()
 	return o
+}
+
+// replicaARN is the content bucket's replica in the failover region.
+const replicaARN = "arn:aws:s3:::content-replica"
+
+// replicatedContent is the content bucket replicating every object to
+// the failover region under Replication Time Control, as
+// GetBucketReplication returns it.
+func replicatedContent() *gdaws.BucketReplication {
+	return &gdaws.BucketReplication{Bucket: "content", DestinationRegions: map[string]string{replicaARN: "us-west-2"},
+		Configuration: &s3types.ReplicationConfiguration{Role: sdk.String("arn:aws:iam::123456789012:role/replication"), Rules: []s3types.ReplicationRule{{
+			ID: sdk.String("content"), Status: s3types.ReplicationRuleStatusEnabled, Priority: sdk.Int32(1), Filter: &s3types.ReplicationRuleFilter{Prefix: sdk.String("")},
+			Destination: &s3types.Destination{Bucket: sdk.String(replicaARN),
+				Metrics:         &s3types.Metrics{Status: s3types.MetricsStatusEnabled, EventThreshold: &s3types.ReplicationTimeValue{Minutes: sdk.Int32(15)}},
+				ReplicationTime: &s3types.ReplicationTime{Status: s3types.ReplicationTimeStatusEnabled, Time: &s3types.ReplicationTimeValue{Minutes: sdk.Int32(15)}}},
+		}}}}
 }
 
 // atlasMembers is the runbook's Atlas layout as Atlas tags it: two
@@ -232,6 +251,8 @@ func TestEachDriftFailsExactlyItsRow(t *testing.T) {
 		{"failover.Secondary.role", func(o *rows.Observed) { o.RecordSets[1].Failover = r53types.ResourceRecordSetFailoverPrimary }, "PRIMARY", nil, "A api.example.com. set Secondary"},
 		{"cache.nodes", func(o *rows.Observed) { o.ReplicationGroup.MemberClusters = o.ReplicationGroup.MemberClusters[:1] }, "1 nodes", nil, ""},
 		{"cache.crossRegion", func(o *rows.Observed) { o.ReplicationGroup.GlobalReplicationGroupInfo = nil }, "no global datastore", nil, ""},
+		{"s3.crossRegion", func(o *rows.Observed) { o.ContentReplication.Configuration.Rules[0].Destination.ReplicationTime = nil },
+			"rule content to arn:aws:s3:::content-replica (us-west-2): Replication Time Control not enabled", nil, ""},
 		{"budget.AI-Service-Monthly", func(o *rows.Observed) { o.Budget = nil }, "absent", []string{"budget.AI-Service-Monthly.limit",
 			"budget.AI-Service-Monthly.timeUnit", "budget.AI-Service-Monthly.budgetType", "budget.AI-Service-Monthly.notification", "budget.AI-Service-Monthly.tagFilter"}, "budget AI-Service-Monthly"},
 		{"budget.AI-Service-Monthly.limit", func(o *rows.Observed) { o.Budget.BudgetLimit.Amount = sdk.String("4000.0") }, "4000 USD", nil, ""},
@@ -306,7 +327,7 @@ func TestTargetNames(t *testing.T) {
 // for a name no target could serve.
 func TestRowsNeedKnownCapabilities(t *testing.T) {
 	all := &profile.Profile{Name: "all", Serves: []profile.Capability{profile.ECS, profile.AutoScaling, profile.CloudWatch, profile.Route53,
-		profile.ElastiCache, profile.GlobalDatastore, profile.ClusterMode, profile.Budgets}, Endpoints: profile.Endpoints{Mongo: "mongodb://127.0.0.1"}}
+		profile.ElastiCache, profile.GlobalDatastore, profile.ClusterMode, profile.Budgets, profile.S3}, Endpoints: profile.Endpoints{Mongo: "mongodb://127.0.0.1"}}
 	for _, r := range rows.Rows(platform(t), profile.ResourceNames{}) {
 		if reason := all.Lacks(r.Needs); reason != "" {
 			t.Errorf("row %s: %s", r.ID, reason)
@@ -371,6 +392,98 @@ func TestReplicaSetRows(t *testing.T) {
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.failed) {
 				t.Errorf("failed rows\n %v\nwant\n %v", got, tt.failed)
+			}
+		})
+	}
+}
+
+// The S3 content's RPO of 15 minutes is met by configuration only: S3
+// commits to a replication time only under Replication Time Control, at
+// 15 minutes. Any rule that meets it passes; otherwise the finding says
+// what each rule lacks.
+func TestContentReplication(t *testing.T) {
+	rule := func(change func(r *s3types.ReplicationRule)) *gdaws.BucketReplication {
+		b := replicatedContent()
+		change(&b.Configuration.Rules[0])
+		return b
+	}
+	tests := []struct {
+		name    string
+		bucket  *gdaws.BucketReplication
+		rpo     string
+		verdict rows.Verdict
+		actual  string
+	}{
+		{"replicated under RTC to the failover region", replicatedContent(), "", rows.Pass, "rule content to " + replicaARN + " (us-west-2)"},
+		{"no bucket", nil, "", rows.Fail, "bucket absent"},
+		{"no replication configuration", &gdaws.BucketReplication{Bucket: "content"}, "", rows.Fail, "no replication configuration"},
+		{"the rule disabled", rule(func(r *s3types.ReplicationRule) { r.Status = s3types.ReplicationRuleStatusDisabled }), "", rows.Fail,
+			"rule content to " + replicaARN + " (us-west-2): rule not enabled"},
+		{"a prefix only", rule(func(r *s3types.ReplicationRule) { r.Filter.Prefix = sdk.String("images/") }), "", rows.Fail,
+			"rule content to " + replicaARN + " (us-west-2): replicates only part of the bucket"},
+		{"tagged objects only", rule(func(r *s3types.ReplicationRule) {
+			r.Filter = &s3types.ReplicationRuleFilter{Tag: &s3types.Tag{Key: sdk.String("tier"), Value: sdk.String("gold")}}
+		}), "", rows.Fail, "rule content to " + replicaARN + " (us-west-2): replicates only part of the bucket"},
+		{"no filter at all", rule(func(r *s3types.ReplicationRule) { r.Filter = nil }), "", rows.Pass, "rule content to " + replicaARN + " (us-west-2)"},
+		{"a replica that does not exist", rule(func(r *s3types.ReplicationRule) { r.Destination.Bucket = sdk.String("arn:aws:s3:::gone") }), "", rows.Fail,
+			"rule content to arn:aws:s3:::gone: destination bucket absent"},
+		{"a replica in the primary region", func() *gdaws.BucketReplication {
+			b := replicatedContent()
+			b.DestinationRegions[replicaARN] = "us-east-1"
+			return b
+		}(), "", rows.Fail, "rule content to " + replicaARN + " (us-east-1): destination in us-east-1, not us-west-2"},
+		{"a second rule meets it", func() *gdaws.BucketReplication {
+			b := replicatedContent()
+			partial := b.Configuration.Rules[0]
+			partial.ID, partial.Filter = sdk.String("images"), &s3types.ReplicationRuleFilter{Prefix: sdk.String("images/")}
+			b.Configuration.Rules = append([]s3types.ReplicationRule{partial}, b.Configuration.Rules...)
+			return b
+		}(), "", rows.Pass, "rule content to " + replicaARN + " (us-west-2)"},
+		{"several rules, none meets it", func() *gdaws.BucketReplication {
+			b := replicatedContent()
+			b.Configuration.Rules[0].Destination.ReplicationTime = nil
+			other := b.Configuration.Rules[0]
+			other.ID, other.Status = nil, s3types.ReplicationRuleStatusDisabled
+			b.Configuration.Rules = append(b.Configuration.Rules, other)
+			return b
+		}(), "", rows.Fail, "rule content to " + replicaARN + " (us-west-2): Replication Time Control not enabled; rule #2 to " + replicaARN +
+			" (us-west-2): rule not enabled, Replication Time Control not enabled"},
+		{"plain replication, no RTC", rule(func(r *s3types.ReplicationRule) {
+			r.Destination.ReplicationTime.Status = s3types.ReplicationTimeStatusDisabled
+		}), "", rows.Fail, "rule content to " + replicaARN + " (us-west-2): Replication Time Control not enabled"},
+		{"RTC without its time", rule(func(r *s3types.ReplicationRule) { r.Destination.ReplicationTime.Time = nil }), "", rows.Fail,
+			"rule content to " + replicaARN + " (us-west-2): Replication Time Control not at 15 minutes"},
+		{"an RPO no S3 configuration meets", replicatedContent(), "5m", rows.Fail, "not judged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := platform(t)
+			if tt.rpo != "" {
+				for i, r := range p.Replication.RPO {
+					if r.DataType == "S3 Content" {
+						d, err := time.ParseDuration(tt.rpo)
+						if err != nil {
+							t.Fatal(err)
+						}
+						p.Replication.RPO[i].Below = spec.Duration(d)
+					}
+				}
+			}
+			var got []rows.Finding
+			for _, r := range rows.Rows(p, profile.ResourceNames{ContentBucket: "content"}) {
+				if r.Area == rows.ContentReplication {
+					got = append(got, r.Judge(&rows.Observed{ContentReplication: tt.bucket}))
+				}
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d S3 content rows, want 1", len(got))
+			}
+			f := got[0]
+			if f.Row != "s3.crossRegion" || f.Verdict != tt.verdict || f.Actual != tt.actual || f.Resource != "bucket content" || f.Section != "Data Replication Strategy" {
+				t.Errorf("finding %+v; want %s, actual %q", f, tt.verdict, tt.actual)
+			}
+			if tt.rpo != "" && !strings.Contains(f.Reason, "no replication time below 15 minutes") {
+				t.Errorf("reason %q; want why no configuration meets the RPO", f.Reason)
 			}
 		})
 	}
