@@ -294,7 +294,7 @@ func TestFaultCLI(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"inject", "melt-down"}, "kill-task, region-down, latency, launch-failures"},
+		{[]string{"inject", "melt-down"}, "kill-task, region-down, region-outage, latency, launch-failures"},
 		{[]string{"inject", "kill-task", "checkout-service"}, "frontend-service, api-service, ai-service"},
 		{[]string{"inject", "region-down", "eu-west-1"}, "us-east-1 and us-west-2"},
 		{[]string{"inject", "latency", "api-service", "soon"}, "800ms"},
