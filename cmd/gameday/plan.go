@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gameday-sre/gameday/spec"
@@ -55,14 +57,7 @@ unreachable target.`,
 		if err != nil {
 			return err
 		}
-		tgt, err := targets.Open(cmd.Context(), target, targets.Options{Spec: specPath})
-		if err != nil {
-			return err
-		}
-		if ledger == "" {
-			ledger = defaultLedger(tgt.Name)
-		}
-		p, err := plan.Build(cmd.Context(), tgt, plan.Options{Suites: suites, LabelFilter: labels, Ledger: ledger})
+		_, p, err := planFor(cmd.Context(), target, specPath, suites, labels, &ledger)
 		if err != nil {
 			return err
 		}
@@ -72,4 +67,19 @@ unreachable target.`,
 		return plan.Render(cmd.OutOrStdout(), p)
 	}
 	return cmd
+}
+
+// planFor opens the target and plans a run of the suites, as gameday
+// plan prints it and gameday run checks it; an empty ledger becomes the
+// target's default.
+func planFor(ctx context.Context, target, specPath string, suites []string, labels string, ledger *string) (*targets.Target, *plan.Plan, error) {
+	tgt, err := targets.Open(ctx, target, targets.Options{Spec: specPath})
+	if err != nil {
+		return nil, nil, err
+	}
+	if *ledger == "" {
+		*ledger = defaultLedger(tgt.Name)
+	}
+	p, err := plan.Build(ctx, tgt, plan.Options{Suites: suites, LabelFilter: labels, Ledger: *ledger})
+	return tgt, p, err
 }

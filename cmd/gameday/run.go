@@ -22,7 +22,6 @@ import (
 	"github.com/gameday-sre/gameday/reports/text"
 	"github.com/gameday-sre/gameday/spec"
 	"github.com/gameday-sre/gameday/suites/framework"
-	"github.com/gameday-sre/gameday/suites/plan"
 	"github.com/gameday-sre/gameday/suites/runner"
 	"github.com/gameday-sre/gameday/targets"
 )
@@ -102,20 +101,13 @@ it started.`,
 		if err != nil {
 			return err
 		}
-		tgt, err := targets.Open(cmd.Context(), target, targets.Options{Spec: specPath})
+		tgt, pl, err := planFor(cmd.Context(), target, specPath, suites, labels, &ledger)
 		if err != nil {
 			return err
 		}
 		sw := chaos.SwitchOf(tgt.Profile, tgt.AWS.SSM)
 		if why, on, _ := sw.Engaged(cmd.Context()); on {
 			return fmt.Errorf("target %s: %s is engaged (%s): no run starts until 'gameday stop --release --target %s'", tgt.Name, sw, why, target)
-		}
-		if ledger == "" {
-			ledger = defaultLedger(tgt.Name)
-		}
-		pl, err := plan.Build(cmd.Context(), tgt, plan.Options{Suites: suites, LabelFilter: labels, Ledger: ledger})
-		if err != nil {
-			return err
 		}
 		if err := pl.Err(); err != nil {
 			return err

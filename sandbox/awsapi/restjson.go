@@ -26,16 +26,7 @@ func (cd restJSONCodec) decode(r *http.Request, body []byte) (*call, *Error) {
 	if err != nil {
 		return c, Errorf(codeSerialization, "Malformed JSON request body: %v", err)
 	}
-	q := r.URL.Query()
-	for param, member := range rt.query {
-		if q.Has(param) {
-			in[member] = q.Get(param)
-		}
-	}
-	for member, v := range labels {
-		in[member] = v
-	}
-	c.input = in
+	c.input = rt.bind(in, r, labels)
 	return c, nil
 }
 

@@ -106,6 +106,13 @@ func (cd restXMLCodec) decode(r *http.Request, body []byte) (*call, *Error) {
 			in = m
 		}
 	}
+	c.input = rt.bind(in, r, labels)
+	return c, nil
+}
+
+// bind adds the request's query parameters and path labels to the
+// operation's input from its body.
+func (rt *restRoute) bind(in map[string]any, r *http.Request, labels map[string]string) map[string]any {
 	q := r.URL.Query()
 	for param, member := range rt.query {
 		if q.Has(param) {
@@ -115,8 +122,7 @@ func (cd restXMLCodec) decode(r *http.Request, body []byte) (*call, *Error) {
 	for member, v := range labels {
 		in[member] = v
 	}
-	c.input = in
-	return c, nil
+	return in
 }
 
 // route finds the operation of method and path (after the prefix) and
