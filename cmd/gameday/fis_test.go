@@ -246,7 +246,7 @@ func TestFISStopConditionAborts(t *testing.T) {
 		}
 		return kinds
 	}
-	inject := func(t *testing.T) *chaos.Fault {
+	inject := func(t *testing.T, arn string) *chaos.Fault {
 		t.Helper()
 		inj := chaos.FISLatency(on, api, 300*time.Millisecond, 0, 30*time.Minute, arn)
 		inj.Poll = fisPoll
@@ -261,12 +261,47 @@ func TestFISStopConditionAborts(t *testing.T) {
 	}
 
 	t.Run("stop condition", func(t *testing.T) {
-		f := inject(t)
-		if _, err := c.CloudWatch.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String(alarm),
-			StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("gameday test: the drill hurts")}); err != nil {
+		// An alarm set to ALARM by hand holds only until its next
+		// evaluation, a platform minute away at most, which FIS's
+		// polls may miss. This one goes to ALARM by its own evaluation
+		// and stays: its metric has no data, and missing data breaches.
+		const stop = "gameday-test-stop-condition"
+		if _, err := c.CloudWatch.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+			AlarmName: aws.String(stop), Namespace: aws.String("Gameday/Test"), MetricName: aws.String("DrillHurts"),
+			Statistic: cwtypes.StatisticMaximum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(0),
+			ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching"),
+		}); err != nil {
 			t.Fatal(err)
 		}
-		set := time.Now()
+		defer c.CloudWatch.DeleteAlarms(context.WithoutCancel(ctx), &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{stop}})
+		// Quiet while the experiment starts (FIS would refuse to run it
+		// under an alarm already in ALARM), then breaching.
+		described, err := c.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{stop}})
+		if err != nil || len(described.MetricAlarms) != 1 {
+			t.Fatalf("describe %s: %v", stop, err)
+		}
+		f := inject(t, aws.ToString(described.MetricAlarms[0].AlarmArn))
+		if _, err := c.CloudWatch.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+			AlarmName: aws.String(stop), Namespace: aws.String("Gameday/Test"), MetricName: aws.String("DrillHurts"),
+			Statistic: cwtypes.StatisticMaximum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(0),
+			ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("breaching"),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var set time.Time
+		for set.IsZero() {
+			out, err := c.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{stop}, StateValue: cwtypes.StateValueAlarm})
+			switch {
+			case err != nil:
+				t.Fatal(err)
+			case len(out.MetricAlarms) == 1:
+				set = time.Now()
+			case ctx.Err() != nil:
+				t.Fatalf("%s never went to ALARM", stop)
+			default:
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
 		var ended error
 		select {
 		case ended = <-f.Ended():
@@ -275,8 +310,8 @@ func TestFISStopConditionAborts(t *testing.T) {
 		}
 		t.Logf("abort seen %s after the alarm: %v", time.Since(set).Round(time.Millisecond), ended)
 		var aborted *chaos.Aborted
-		if !errors.As(ended, &aborted) || !slices.Equal(aborted.Alarms, []string{alarm}) {
-			t.Fatalf("ended with %v, want an *chaos.Aborted naming %s", ended, alarm)
+		if !errors.As(ended, &aborted) || !slices.Equal(aborted.Alarms, []string{stop}) {
+			t.Fatalf("ended with %v, want an *chaos.Aborted naming %s", ended, stop)
 		}
 		if got := active(); len(got) != 0 {
 			t.Errorf("active faults %v once the experiment says stopped, want none", got)
@@ -284,14 +319,10 @@ func TestFISStopConditionAborts(t *testing.T) {
 		if err := f.Revert(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.CloudWatch.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String(alarm),
-			StateValue: cwtypes.StateValueOk, StateReason: aws.String("gameday test: over")}); err != nil {
-			t.Fatal(err)
-		}
 	})
 
 	t.Run("StopExperiment", func(t *testing.T) {
-		f := inject(t)
+		f := inject(t, arn)
 		start := time.Now()
 		if err := f.Revert(ctx); err != nil {
 			t.Fatal(err)
