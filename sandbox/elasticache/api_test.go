@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/internal/sdktest"
+
 	"github.com/gameday-sre/gameday/internal/awscli"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdk "github.com/aws/aws-sdk-go-v2/service/elasticache"
 	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -38,14 +39,7 @@ func serve(t *testing.T, g Group) string {
 }
 
 func client(url, region string) *sdk.Client {
-	return sdk.NewFromConfig(aws.Config{
-		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDSANDBOX", "sandbox-secret", ""),
-		BaseEndpoint: aws.String(url),
-		// One attempt: a refusal must reach the test as the client
-		// parsed it, not after retries.
-		RetryMaxAttempts: 1,
-	})
+	return sdk.NewFromConfig(sdktest.Config(url, region))
 }
 
 func TestSDKDescribeReplicationGroups(t *testing.T) {

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gameday-sre/gameday/internal/sdktest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	aas "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -68,13 +69,7 @@ func serve(t *testing.T, region string) clients {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	cfg := aws.Config{
-		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("gameday", "gameday", ""),
-		BaseEndpoint: aws.String(srv.URL),
-		// One attempt: an error must reach the test as the endpoint sent it.
-		RetryMaxAttempts: 1,
-	}
+	cfg := sdktest.Config(srv.URL, region)
 	return clients{cw: cloudwatch.NewFromConfig(cfg), aas: aas.NewFromConfig(cfg)}
 }
 
