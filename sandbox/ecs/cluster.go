@@ -71,6 +71,10 @@ type TaskSpec struct {
 	// MemoryMiB its memory.
 	CPU       int
 	MemoryMiB int
+	// StatsFile is where the process must keep its CPU accounting
+	// (sandbox/taskstats) before it prints its listening line; empty when
+	// the cluster publishes no metrics.
+	StatsFile string
 }
 
 // CommandFunc returns the command line of a task's process (args[0] is the
@@ -131,6 +135,9 @@ type Config struct {
 	// Metrics receives AWS/ECS CPUUtilization and MemoryUtilization; nil
 	// publishes nothing.
 	Metrics lb.MetricSink
+	// StatsDir holds the tasks' stats files, where ECS reads their CPU;
+	// required with Metrics.
+	StatsDir string
 	// Processes, if not nil, records each task process.
 	Processes ProcessRecorder
 	// OnStopped, if not nil, is called with each task that reaches
@@ -150,7 +157,6 @@ type ControlPlane struct {
 	clock clock.Clock
 	arn   string
 	log   *slog.Logger
-	stats *http.Client
 	probe *http.Client
 
 	mu           sync.Mutex
@@ -179,6 +185,9 @@ func New(cfg Config, c clock.Clock) (*ControlPlane, error) {
 	}
 	if cfg.Command == nil {
 		return nil, fmt.Errorf("ecs: cluster %s: no Command to start tasks with", cfg.ClusterName)
+	}
+	if cfg.Metrics != nil && cfg.StatsDir == "" {
+		return nil, fmt.Errorf("ecs: cluster %s: Metrics without a StatsDir to read the tasks' CPU from", cfg.ClusterName)
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
@@ -217,7 +226,6 @@ func New(cfg Config, c clock.Clock) (*ControlPlane, error) {
 		clock: c,
 		arn:   fmt.Sprintf("arn:aws:ecs:%s:%s:cluster/%s", cfg.Region, cfg.AccountID, cfg.ClusterName),
 		log:   log.With("cluster", cfg.ClusterName),
-		stats: &http.Client{Timeout: 2 * time.Second},
 		// Health probes open a connection each, as ELB's do, so that none
 		// lingers to hold up a task's graceful shutdown.
 		probe:        &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
@@ -267,7 +275,6 @@ func (c *ControlPlane) Close() error {
 	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()
-	c.stats.CloseIdleConnections()
 	return nil
 }
 

@@ -70,7 +70,7 @@ func newEnv(t *testing.T, edit func(*Config), editLB ...func(*lb.Config)) *env {
 		Command: func(s TaskSpec) ([]string, []string) {
 			args := []string{exe, "--service", strings.TrimSuffix(s.Service, "-service"),
 				"--vcpu", fmt.Sprint(float64(s.CPU) / 1024), "--memory-mib", fmt.Sprint(s.MemoryMiB),
-				"--listen", "127.0.0.1:0", "--task-id", s.TaskID}
+				"--listen", "127.0.0.1:0", "--task-id", s.TaskID, "--stats-file", s.StatsFile}
 			e.mu.Lock()
 			args = append(args, e.extra[s.Service]...)
 			e.mu.Unlock()
@@ -84,6 +84,7 @@ func newEnv(t *testing.T, edit func(*Config), editLB ...func(*lb.Config)) *env {
 		StopTimeout:  3 * time.Minute,
 		TargetGroups: balancer,
 		Metrics:      e.metrics,
+		StatsDir:     t.TempDir(),
 		Processes:    e.procs,
 		TaskOutput:   os.Stderr,
 	}

@@ -3,6 +3,7 @@ package ecs
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -16,6 +17,9 @@ func (c *ControlPlane) run(tk *task) {
 	spec := TaskSpec{
 		TaskID: tk.id, TaskArn: tk.view.TaskArn, Cluster: c.cfg.ClusterName, Service: svc,
 		Family: tk.dep.taskDef.Family, CPU: atoi(tk.view.Cpu), MemoryMiB: atoi(tk.view.Memory),
+	}
+	if c.cfg.StatsDir != "" {
+		spec.StatsFile = filepath.Join(c.cfg.StatsDir, tk.id+".stats")
 	}
 	c.mu.Unlock()
 	delay := c.startDelay(svc)

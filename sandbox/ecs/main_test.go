@@ -2,7 +2,6 @@ package ecs
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/taskstats"
 )
 
 // fakeTaskEnv makes the test binary run fakeTask instead of the tests, so
@@ -30,21 +31,23 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeTask is a task process: it prints the listening line, serves
-// /health, /_sandbox/stats (busy for a fixed share of its reservation, set
-// by --busy), answers other paths with its task id, exits with a code on
+// fakeTask is a task process: it prints the listening line, keeps its
+// stats file (busy for a fixed share of its reservation, set by --busy),
+// serves /health, answers other paths with its task id, exits with a code on
 // POST /_test/exit?code=N, and ends on SIGTERM unless --ignore-term,
 // finishing its in-flight requests first. GET /v1/hold is a request that
 // stays in flight until POST /_test/release; GET /_test/held counts those
 // in flight. --exit-early exits before listening.
 func fakeTask(args []string) int {
 	fs := flag.NewFlagSet("fake-task", flag.ContinueOnError)
-	service := fs.String("service", "", "")
-	vcpu := fs.Float64("vcpu", 0, "")
-	memoryMiB := fs.Int("memory-mib", 0, "")
+	// The command line of a real task, of which the fake needs only part.
+	fs.String("service", "", "")
+	fs.Float64("vcpu", 0, "")
+	fs.Int("memory-mib", 0, "")
 	listen := fs.String("listen", "127.0.0.1:0", "")
 	taskID := fs.String("task-id", "", "")
 	busy := fs.Float64("busy", 0, "")
+	statsFile := fs.String("stats-file", "", "")
 	ignoreTerm := fs.Bool("ignore-term", false, "")
 	exitEarly := fs.Bool("exit-early", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -60,15 +63,22 @@ func fakeTask(args []string) int {
 		return 1
 	}
 	started := time.Now()
+	if *statsFile != "" {
+		w, err := taskstats.Create(*statsFile, started)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		// Busy for the --busy share of every moment: the accounting of
+		// a CPU that has done that much work by now, refreshed often.
+		go func() {
+			for now := range time.Tick(10 * time.Millisecond) {
+				w.Store(taskstats.Record{Started: started, First: started, Work: time.Duration(*busy * float64(now.Sub(started))), Booked: now})
+			}
+		}()
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
-	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, _ *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{
-			"taskId": *taskID, "service": *service, "vcpu": *vcpu, "memoryMiB": *memoryMiB,
-			"busySeconds": *busy * time.Since(started).Seconds(),
-			"requests":    0, "rejected": 0, "inFlight": 0, "startedAt": started,
-		})
-	})
 	mux.HandleFunc("POST /_test/exit", func(w http.ResponseWriter, r *http.Request) {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
 		os.Exit(code)

@@ -1,13 +1,11 @@
 package ecs
 
 import (
-	"context"
-	"encoding/json"
-	"net/http"
-	"sync"
+	"errors"
 	"time"
 
 	"github.com/gameday-sre/gameday/sandbox/procfs"
+	"github.com/gameday-sre/gameday/sandbox/taskstats"
 
 	"github.com/gameday-sre/gameday/sandbox/lb"
 )
@@ -19,12 +17,6 @@ const Namespace = "AWS/ECS"
 type cpuSample struct {
 	busy float64 // real seconds at the task's vCPU reservation
 	at   time.Time
-}
-
-// stats is the part of a task's /_sandbox/stats that utilisation needs.
-type stats struct {
-	BusySeconds float64   `json:"busySeconds"`
-	StartedAt   time.Time `json:"startedAt"`
 }
 
 // publishLoop publishes each platform minute, once it has ended, the
@@ -48,7 +40,7 @@ func (c *ControlPlane) publishLoop() {
 type probe struct {
 	tk        *task
 	service   string
-	url       string
+	proc      *process
 	pid       int
 	cpu, mem  float64 // reservations: CPU units, MiB
 	prev      cpuSample
@@ -63,9 +55,11 @@ type probe struct {
 // ECS defines service utilisation as the CPU (memory) the service's tasks
 // use over what their task definitions reserve, in percent
 // (cloudwatch-metrics.html, Service CPU utilization). A task's use is
-// what it reports at /_sandbox/stats: busy seconds at its reservation,
-// whose growth over the real time since the last sample is its share of
-// it; memory is the process's resident set from /proc. Nothing is
+// what its capacity model accounts in its stats file (sandbox/taskstats),
+// as ECS reads a container's CPU from the kernel's accounting: busy
+// seconds at its reservation, whose growth over the real time since the
+// last sample is its share of it; memory is the process's resident set
+// from /proc. Nothing is
 // published for a service without RUNNING tasks, as ECS publishes nothing
 // then.
 func (c *ControlPlane) publish(at time.Time) {
@@ -76,17 +70,15 @@ func (c *ControlPlane) publish(at time.Time) {
 			continue
 		}
 		probes = append(probes, &probe{
-			tk: tk, service: tk.svc.name, url: tk.proc.url, pid: tk.proc.PID(),
+			tk: tk, service: tk.svc.name, proc: tk.proc, pid: tk.proc.PID(),
 			cpu: float64(atoi(tk.view.Cpu)), mem: float64(atoi(tk.view.Memory)), prev: tk.sample,
 		})
 	}
 	c.mu.Unlock()
 
-	var wg sync.WaitGroup
 	for _, p := range probes {
-		wg.Go(func() { c.measure(p) })
+		c.measure(p)
 	}
-	wg.Wait()
 
 	type use struct{ cpuUsed, cpuReserved, memUsed, memReserved float64 }
 	byService := map[string]*use{}
@@ -126,32 +118,25 @@ func (c *ControlPlane) publish(at time.Time) {
 	}
 }
 
-// measure fetches a task's stats and reads its memory. The first sample
+// measure reads a task's CPU accounting and its memory. The first sample
 // of a task measures from the moment it started, when it had been busy
 // for no time.
 func (c *ControlPlane) measure(p *probe) {
-	ctx, cancel := context.WithTimeout(c.ctx, 2*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url+"/_sandbox/stats", nil)
-	if err != nil {
+	rec, err := p.proc.load()
+	if errors.Is(err, taskstats.ErrClosed) {
+		// It ended within the minute: nothing runs to be measured.
 		return
 	}
-	resp, err := c.stats.Do(req)
 	if err != nil {
-		c.log.Warn("task stats", "url", p.url, "err", err)
-		return
-	}
-	defer resp.Body.Close()
-	var st stats
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&st) != nil {
-		c.log.Warn("task stats", "url", p.url, "status", resp.Status)
+		c.log.Warn("task stats", "task", p.tk.id, "err", err)
 		return
 	}
 	// Real time: busy seconds are real seconds, so is the time they grow
 	// over, whatever the platform clock's scale.
-	p.cur = cpuSample{busy: st.BusySeconds, at: time.Now()}
+	now := time.Now()
+	p.cur = cpuSample{busy: rec.Busy(now).Seconds(), at: now}
 	if p.prev.at.IsZero() {
-		p.prev = cpuSample{at: st.StartedAt}
+		p.prev = cpuSample{at: rec.Started}
 	}
 	p.ok = true
 	rss, err := procfs.ResidentBytes(p.pid)

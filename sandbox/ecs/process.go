@@ -19,6 +19,7 @@ import (
 
 	"github.com/gameday-sre/gameday/sandbox/lb"
 	"github.com/gameday-sre/gameday/sandbox/procgroup"
+	"github.com/gameday-sre/gameday/sandbox/taskstats"
 )
 
 // process is a task's OS process, leader of its own process group.
@@ -26,6 +27,11 @@ type process struct {
 	*procgroup.Leader
 	url    string
 	target lb.Target
+	// stats reads the process's CPU accounting; nil without metrics, or
+	// before the process listens.
+	statsMu     sync.Mutex
+	stats       *taskstats.Reader
+	statsClosed bool
 	// exitCode is set before Exited is closed.
 	exitCode int
 	// changed is closed once the process may answer a health check
@@ -36,6 +42,38 @@ type process struct {
 }
 
 func (p *process) markChanged() { p.changeOnce.Do(func() { close(p.changed) }) }
+
+// setStats and closeStats hand the stats reader between the start, which
+// opens it, and the exit, which may come first.
+func (p *process) setStats(r *taskstats.Reader) {
+	p.statsMu.Lock()
+	defer p.statsMu.Unlock()
+	if p.statsClosed {
+		r.Close()
+		return
+	}
+	p.stats = r
+}
+
+func (p *process) closeStats() {
+	p.statsMu.Lock()
+	defer p.statsMu.Unlock()
+	p.statsClosed = true
+	if p.stats != nil {
+		p.stats.Close()
+	}
+}
+
+// load reads the process's CPU accounting.
+func (p *process) load() (taskstats.Record, error) {
+	p.statsMu.Lock()
+	r := p.stats
+	p.statsMu.Unlock()
+	if r == nil {
+		return taskstats.Record{}, taskstats.ErrClosed
+	}
+	return r.Load()
+}
 
 // errStopped reports a start abandoned because the task was stopped or the
 // cluster closed.
@@ -80,6 +118,10 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 	p := &process{changed: make(chan struct{})}
 	p.Leader = procgroup.Watch(cmd, func() {
 		p.exitCode = exitCode(cmd.ProcessState)
+		if spec.StatsFile != "" {
+			p.closeStats()
+			os.Remove(spec.StatsFile)
+		}
 		if recorded {
 			if err := c.cfg.Processes.Forget(pid); err != nil {
 				c.log.Warn("forgetting a task process", "pid", pid, "err", err)
@@ -127,6 +169,13 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 		return fail(err)
 	}
 	p.url, p.target = base, target
+	if spec.StatsFile != "" {
+		r, err := taskstats.Open(spec.StatsFile)
+		if err != nil {
+			return fail(fmt.Errorf("listening without its stats file: %w", err))
+		}
+		p.setStats(r)
+	}
 	// Poll /health in real time: how soon a process answers does not
 	// depend on the platform clock.
 	poll := time.NewTicker(10 * time.Millisecond)

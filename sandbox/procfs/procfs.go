@@ -4,7 +4,6 @@
 package procfs
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strconv"
@@ -54,25 +53,25 @@ func ReadStat(pid int) (Stat, error) {
 	return st, nil
 }
 
-// ResidentBytes is the process's resident set size (VmRSS).
+// ResidentBytes is the process's resident set size (VmRSS), from
+// /proc/<pid>/statm: the kernel formats it from the same counters as
+// /proc/<pid>/status, at a fraction of the cost, which matters when a
+// control plane reads every task once a platform minute.
 func ResidentBytes(pid int) (uint64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("/proc/%d/status VmRSS: %w", pid, err)
-			}
-			return kb * 1024, nil
-		}
+	f := strings.Fields(string(data))
+	if len(f) < 2 {
+		return 0, fmt.Errorf("unexpected /proc/%d/statm: %q", pid, data)
 	}
-	if err := sc.Err(); err != nil {
-		return 0, err
+	pages, err := strconv.ParseUint(f[1], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("/proc/%d/statm resident: %w", pid, err)
 	}
-	return 0, fmt.Errorf("process %d: no VmRSS in /proc/%d/status (a kernel thread or a zombie)", pid, pid)
+	if pages == 0 {
+		return 0, fmt.Errorf("process %d holds no memory (a kernel thread or a zombie)", pid)
+	}
+	return pages * uint64(os.Getpagesize()), nil
 }

@@ -3,6 +3,8 @@ package supervisor
 import (
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -87,6 +89,11 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 			undrained = append(undrained, svc.ECSService)
 		}
 	}
+	// The tasks' stats files, per region: task ids repeat across clusters.
+	statsDir := o.Dir.File(filepath.Join("tasks", name))
+	if err := os.MkdirAll(statsDir, 0o755); err != nil {
+		return r, fmt.Errorf("%s ECS: %w", name, err)
+	}
 	r.ecs, err = ecs.New(ecs.Config{
 		ClusterName:        p.Cluster,
 		Region:             name,
@@ -95,6 +102,7 @@ func (s *sandbox) startRegion(index int, name, addr string, o Options) (*region,
 		TargetGroups:       r.balancer,
 		NoDraining:         undrained,
 		Metrics:            sink,
+		StatsDir:           statsDir,
 		Processes:          o.Dir,
 		OnStopped:          r.publishFailedLaunch,
 		Logger:             r.log,
@@ -257,7 +265,8 @@ func (s *sandbox) taskCommand(prefix []string, region string) ecs.CommandFunc {
 			"--vcpu", strconv.FormatFloat(float64(t.CPU)/1024, 'f', -1, 64),
 			"--memory-mib", strconv.Itoa(t.MemoryMiB),
 			"--listen", "127.0.0.1:0",
-			"--task-id", t.TaskID)
+			"--task-id", t.TaskID,
+			"--stats-file", t.StatsFile)
 		if svc.ID != "frontend" {
 			args = append(args, "--queue-url", s.endpoints.Control+queuePath(region))
 		}

@@ -53,6 +53,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/taskstats"
 )
 
 // The services a task can run.
@@ -99,6 +101,7 @@ type config struct {
 	maxQueueWait         time.Duration
 	aiBytesPerVCPUSecond float64
 	taskID               string
+	statsFile            string
 	// seed drives the service-time variation; tests fix it.
 	seed uint64
 }
@@ -144,6 +147,7 @@ func parseArgs(args []string, usage io.Writer) (config, error) {
 	fs.DurationVar(&cfg.maxQueueWait, "max-queue-wait", DefaultMaxQueueWait, "a request that would wait longer than this for the CPU is shed with 503")
 	fs.Float64Var(&cfg.aiBytesPerVCPUSecond, "ai-bytes-per-vcpu-second", DefaultAIBytesPerVCPUSecond, "bytes of text one vCPU of the ai service processes per real second")
 	fs.StringVar(&cfg.taskID, "task-id", "", "the task's id in stats and logs (default SERVICE-PID)")
+	fs.StringVar(&cfg.statsFile, "stats-file", "", "a file to keep the task's CPU accounting in, memory-mapped, for the sandbox's ECS to read (sandbox/taskstats); default none")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -200,6 +204,15 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil)).With("task", cfg.taskID, "service", cfg.service)
 	t := newTask(cfg, log)
+	if cfg.statsFile != "" {
+		w, err := taskstats.Create(cfg.statsFile, t.startedAt)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer w.Close()
+		t.model.stats = w
+	}
 	srv := &http.Server{
 		Handler:           t.handler(),
 		ReadHeaderTimeout: 10 * time.Second,

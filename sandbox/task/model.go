@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/gameday-sre/gameday/sandbox/taskstats"
 )
 
 // model is a task's CPU, the capacity model every answer goes through.
@@ -41,24 +43,25 @@ import (
 // sandbox's platform clock.
 type model struct {
 	maxWait time.Duration
+	// stats, when set, receives the accounting after every admission:
+	// the ECS control plane reads it there (sandbox/taskstats).
+	stats *taskstats.Writer
 
 	mu        sync.Mutex
 	rng       *rand.Rand
 	busyUntil time.Time
-	// work is the mean cost of every request admitted so far, including
-	// what is not yet done.
-	work time.Duration
-	// booked is when a server working at the mean cost of each request
-	// would be done with what was admitted: the CPU accounting's queue,
-	// beside busyUntil, the queue latency comes from.
-	booked time.Time
-	// first is when the first request arrived: booked cost can run ahead
-	// of the clock under overload, a CPU cannot.
-	first time.Time
+	// acct is the CPU accounting: Work is the mean cost of every request
+	// admitted so far, including what is not yet done; Booked is when a
+	// server working at the mean cost of each request would be done with
+	// what was admitted, the accounting's queue beside busyUntil, which
+	// latency comes from; First is when the first request arrived, since
+	// booked cost can run ahead of the clock under overload and a CPU
+	// cannot.
+	acct taskstats.Record
 }
 
-func newModel(maxWait time.Duration, seed uint64) *model {
-	return &model{maxWait: maxWait, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+func newModel(maxWait time.Duration, seed uint64, started time.Time) *model {
+	return &model{maxWait: maxWait, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), acct: taskstats.Record{Started: started}}
 }
 
 // admit books a request arriving at now whose service time has the given
@@ -66,8 +69,8 @@ func newModel(maxWait time.Duration, seed uint64) *model {
 func (m *model) admit(now time.Time, mean time.Duration) (done time.Time, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.first.IsZero() {
-		m.first = now
+	if m.acct.First.IsZero() {
+		m.acct.First = now
 	}
 	start := now
 	if m.busyUntil.After(now) {
@@ -78,13 +81,16 @@ func (m *model) admit(now time.Time, mean time.Duration) (done time.Time, ok boo
 	}
 	s := time.Duration(m.rng.ExpFloat64() * float64(mean))
 	m.busyUntil = start.Add(s)
-	m.work += mean
+	m.acct.Work += mean
 	// The booked queue never holds more than the real one may (maxWait
 	// and a request): under overload both sit at their limit, and the
 	// drift between a random queue and its mean must not grow without end.
-	m.booked = later(m.booked, now).Add(mean)
-	if limit := now.Add(m.maxWait + mean); m.booked.After(limit) {
-		m.booked = limit
+	m.acct.Booked = later(m.acct.Booked, now).Add(mean)
+	if limit := now.Add(m.maxWait + mean); m.acct.Booked.After(limit) {
+		m.acct.Booked = limit
+	}
+	if m.stats != nil {
+		m.stats.Store(m.acct)
 	}
 	return m.busyUntil, true
 }
@@ -96,10 +102,9 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// busy is the CPU time spent up to now. Work admitted but not yet done is
-// left out, or utilisation would exceed 1 at the start of an overload; and
-// it is measured on the booked queue, at the mean cost of each request, not
-// on busyUntil. The sampled service times make a queue whose length swings
+// busy is the CPU time spent up to now (taskstats.Record.Busy). It is
+// measured on the booked queue, at the mean cost of each request, not on
+// busyUntil. The sampled service times make a queue whose length swings
 // by a tenth of a second per task from one real second to the next at 84 %
 // utilisation: subtracting it from work made a one-second CPU datapoint
 // swing by ±13 points, so that one minute in eight fell below a 70 %
@@ -109,10 +114,7 @@ func later(a, b time.Time) time.Time {
 func (m *model) busy(now time.Time) time.Duration {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.first.IsZero() {
-		return 0
-	}
-	return min(now.Sub(m.first), max(0, m.work-max(0, m.booked.Sub(now))))
+	return m.acct.Busy(now)
 }
 
 // sleepUntil waits until t, or until done is closed, in which case it

@@ -37,7 +37,7 @@ func TestModelMatchesQueueingTheory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newModel(time.Hour, 1)
+			m := newModel(time.Hour, 1, time.Time{})
 			arrivals := rand.New(rand.NewPCG(2, 3))
 			gap := float64(s) / tt.rho
 			t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -73,7 +73,7 @@ func TestModelMatchesQueueingTheory(t *testing.T) {
 
 func TestModelOverloadSheds(t *testing.T) {
 	const s, maxWait, rho = 10 * time.Millisecond, 100 * time.Millisecond, 2.0
-	m := newModel(maxWait, 1)
+	m := newModel(maxWait, 1, time.Time{})
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := t0
 	const n = 20000
@@ -103,7 +103,7 @@ func TestModelOverloadSheds(t *testing.T) {
 }
 
 func TestModelZeroMaxWait(t *testing.T) {
-	m := newModel(0, 1)
+	m := newModel(0, 1, time.Time{})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	if _, ok := m.admit(now, time.Millisecond); !ok {
 		t.Fatal("the first request was shed")
@@ -126,7 +126,7 @@ func TestModelZeroMaxWait(t *testing.T) {
 func TestModelUtilisationIsSteadyUnderSteadyLoad(t *testing.T) {
 	const s = 40 * time.Millisecond // a 0.5 vCPU frontend task at 50 requests per vCPU-second
 	for _, rho := range []float64{0.3, 0.6, 0.84} {
-		m := newModel(time.Second, 7)
+		m := newModel(time.Second, 7, time.Time{})
 		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		gap := time.Duration(float64(s) / rho)
 		now, prev, next := t0, time.Duration(0), t0.Add(time.Second)

@@ -32,12 +32,13 @@ type task struct {
 }
 
 func newTask(cfg config, log *slog.Logger) *task {
+	started := time.Now()
 	t := &task{
 		cfg:         cfg,
 		log:         log,
-		model:       newModel(cfg.maxQueueWait, cfg.seed),
+		model:       newModel(cfg.maxQueueWait, cfg.seed, started),
 		requestMean: time.Duration(float64(time.Second) / (cfg.vcpu * cfg.requestsPerVCPU)),
-		startedAt:   time.Now(),
+		startedAt:   started,
 	}
 	t.latency.Store(&Latency{})
 	if cfg.queueURL != "" {

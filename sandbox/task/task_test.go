@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +20,7 @@ import (
 	"github.com/gameday-sre/gameday/internal/syncbuf"
 
 	"github.com/gameday-sre/gameday/sandbox/queue"
+	"github.com/gameday-sre/gameday/sandbox/taskstats"
 )
 
 func queueServer(t *testing.T, opts ...queue.Option) (*queue.Queue, string) {
@@ -223,16 +225,35 @@ func TestAPIToAIDrainsTheQueue(t *testing.T) {
 		t.Fatalf("queue depth %d after %d enhancements, want %d", d, items, items)
 	}
 	// 1000 bytes at 2 vCPU × 25 KB/s: 20ms an item, 0.4s in all.
-	ai := startTask(t, "--service", "ai", "--vcpu", "2", "--memory-mib", "4096", "--queue-url", queueURL, "--ai-bytes-per-vcpu-second", "25000")
+	statsFile := filepath.Join(t.TempDir(), "ai.stats")
+	ai := startTask(t, "--service", "ai", "--vcpu", "2", "--memory-mib", "4096", "--queue-url", queueURL, "--ai-bytes-per-vcpu-second", "25000", "--stats-file", statsFile)
 	// The worker acknowledges an item before it counts it done, so the
 	// queue may be empty a moment before the task's stats say so.
 	var st Stats
+	var asked time.Time
 	eventually(t, "the AI task to drain the queue", func() bool {
+		asked = time.Now()
 		st = fetchStats(t, ai)
 		return q.Depth() == 0 && q.Leased() == 0 && st.InFlight == 0
 	})
 	if st.Requests != items || st.BusySeconds < 0.2 || st.BusySeconds > 0.8 {
 		t.Errorf("AI stats after draining = %+v, want %d items processed and about 0.4 busy seconds", st, items)
+	}
+	// What ECS reads from the stats file is the accounting the task
+	// reports: the same busy time, or more by at most the time between
+	// the two reads, as the booked work is done.
+	r, err := taskstats.Open(statsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rec, err := r.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if busy := rec.Busy(now).Seconds(); busy < st.BusySeconds || busy > st.BusySeconds+now.Sub(asked).Seconds() || !rec.Started.Equal(st.StartedAt) {
+		t.Errorf("stats file: busy %.6fs since %s; the task reports %.6fs since %s", busy, rec.Started, st.BusySeconds, st.StartedAt)
 	}
 }
 

@@ -32,8 +32,16 @@ const (
 	// above what the fleet drains: slow enough that the depth crosses a
 	// target five times the spec's minutes after the spec's.
 	fillPerMinute = 4.0
-	// queueOverload keeps even the maximum fleet behind the queue.
-	queueOverload = 1.35
+	// overfillPerMinute is how many items a platform minute adds to the
+	// queue above what even the maximum fleet drains. It is counted in
+	// platform minutes, not as a share of the drain: an AI task works in
+	// real seconds, so a platform minute holds half the work at 120x that
+	// it holds at 60x, and an overload sized by the drain filled the queue
+	// half as fast, reaching the maximum after 25 platform minutes rather
+	// than 10. Ten a minute gets the depth that computes the maximum from
+	// the minimum's cooldown base within ten platform minutes at any
+	// scale.
+	overfillPerMinute = 10.0
 	queueLimit    = 30 * time.Minute
 )
 
@@ -160,7 +168,7 @@ func (q *queueRun) scaleOut(ctx ginkgo.SpecContext, v *framework.Verdict) {
 // cooldown's base computes from the metric's highest datapoint.
 func (q *queueRun) scaleOutCooldown(ctx ginkgo.SpecContext, v *framework.Verdict) {
 	max := q.svc.Spec.ScalableTarget.MaxCapacity
-	q.enqueue(v, q.drain(max)*queueOverload)
+	q.enqueue(v, q.drain(max)+overfillPerMinute/q.f.Real(time.Minute).Seconds())
 	q.f.Eventually(ctx, fmt.Sprintf("%s to scale out to its maximum %d", q.svc.Name, max), reachMaxBy, func(ctx context.Context) (bool, error) {
 		d, _, err := q.svc.Counts(ctx)
 		return d >= max, err
