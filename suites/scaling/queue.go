@@ -39,10 +39,10 @@ const (
 	// it holds at 60x, and an overload sized by the drain filled the queue
 	// half as fast, reaching the maximum after 25 platform minutes rather
 	// than 10. Ten a minute gets the depth that computes the maximum from
-	// the minimum's cooldown base within ten platform minutes at any
-	// scale.
+	// the minimum's cooldown base in about twelve platform minutes at
+	// 120x as at 60x, well inside reachMaxBy.
 	overfillPerMinute = 10.0
-	queueLimit    = 30 * time.Minute
+	queueLimit        = 30 * time.Minute
 )
 
 // queueRun is the state one queue experiment's specs share.
