@@ -529,3 +529,67 @@ func TestQuietPassesUntilTheProcessChanges(t *testing.T) {
 		})
 	}
 }
+
+// Unchanged(path) stays open while a request for path would be answered
+// as before, and closes on each kind of change that could answer it
+// otherwise: the fault hook's mode, the targets the path routes to, and
+// the process of one of them. A change elsewhere leaves it open.
+func TestUnchangedClosesOnWhatDecidesTheAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		path   string
+		change func(t *testing.T, l *LoadBalancer, processes map[Target]chan struct{}, frontend, api Target)
+		closes bool
+	}{
+		{"nothing", "/health", func(*testing.T, *LoadBalancer, map[Target]chan struct{}, Target, Target) {}, false},
+		{"the load balancer refuses", "/health", func(t *testing.T, l *LoadBalancer, _ map[Target]chan struct{}, _, _ Target) {
+			if err := l.SetDown(Refuse); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"the routed target leaves", "/health", leaves("tg-frontend"), true},
+		{"the routed target's process changes", "/health", func(_ *testing.T, _ *LoadBalancer, processes map[Target]chan struct{}, frontend, _ Target) {
+			close(processes[frontend])
+		}, true},
+		{"another group's target leaves", "/health", leaves("tg-api"), false},
+		{"the other group's path, its target leaves", "/v1/documents", leaves("tg-api"), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, frontend := backend(t, "frontend", nil)
+			_, api := backend(t, "api", nil)
+			processes := map[Target]chan struct{}{frontend: make(chan struct{}), api: make(chan struct{})}
+			l := startLB(t, nil, func(c *Config) {
+				c.Unchanged = func(got Target) <-chan struct{} { return processes[got] }
+			})
+			for group, target := range map[string]Target{"tg-frontend": frontend, "tg-api": api} {
+				arn := groupARN(t, l, group)
+				if err := l.RegisterTargets(arn, target); err != nil {
+					t.Fatal(err)
+				}
+				waitState(t, l, arn, target, StateHealthy)
+			}
+			unchanged := l.Unchanged(tt.path)
+			tt.change(t, l, processes, frontend, api)
+			select {
+			case <-unchanged:
+				if !tt.closes {
+					t.Error("closed by a change that cannot alter the answer")
+				}
+			case <-time.After(200 * time.Millisecond):
+				if tt.closes {
+					t.Error("still open after a change that alters the answer")
+				}
+			}
+		})
+	}
+}
+
+// leaves deregisters the target of group, tg-frontend's or tg-api's.
+func leaves(group string) func(t *testing.T, l *LoadBalancer, _ map[Target]chan struct{}, frontend, api Target) {
+	return func(t *testing.T, l *LoadBalancer, _ map[Target]chan struct{}, frontend, api Target) {
+		target := map[string]Target{"tg-frontend": frontend, "tg-api": api}[group]
+		if _, err := l.DeregisterTargets(groupARN(t, l, group), target); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
