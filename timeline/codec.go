@@ -55,6 +55,7 @@ var decoders = map[Kind]func([]byte) (Payload, error){
 	KindHealthCheckChange: decodePayload[HealthCheckChange],
 	KindDNSAnswer:         decodePayload[DNSAnswerChange],
 	KindDataProbe:         decodePayload[DataProbe],
+	KindClockLag:          decodePayload[ClockLag],
 	KindVerdict:           decodePayload[Verdict],
 }
 

@@ -137,6 +137,20 @@ type DataProbe struct {
 	Detail  string   `json:"detail,omitempty"`
 }
 
+// ClockLag is a platform minute whose work (the metrics published as it
+// ended, the alarm evaluation and scaling tick at its half) completed later
+// than a verdict can tolerate: the platform a spec judged ran slower than
+// the clock it was judged by, and the spec is inconclusive.
+type ClockLag struct {
+	// Spec is the spec that ran while the minute was late.
+	Spec string `json:"spec"`
+	// Minute is the platform minute; Late how late its work completed,
+	// Bound the most a verdict tolerates, both in platform time.
+	Minute time.Time `json:"minute"`
+	Late   Duration  `json:"late"`
+	Bound  Duration  `json:"bound"`
+}
+
 // Verdict is the outcome of checking one runbook expectation against the
 // timeline, recorded on the timeline so the report needs nothing else.
 type Verdict struct {
@@ -223,6 +237,9 @@ func (DNSAnswerChange) EventKind() Kind { return KindDNSAnswer }
 func (DataProbe) EventKind() Kind { return KindDataProbe }
 
 // EventKind implements Payload.
+func (ClockLag) EventKind() Kind { return KindClockLag }
+
+// EventKind implements Payload.
 func (Verdict) EventKind() Kind { return KindVerdict }
 
 func (p Phase) clone() Payload { return p }
@@ -261,6 +278,11 @@ func (p DNSAnswerChange) clone() Payload {
 }
 
 func (p DataProbe) clone() Payload { return p }
+
+func (p ClockLag) clone() Payload {
+	p.Minute = p.Minute.UTC()
+	return p
+}
 
 func (p Verdict) clone() Payload {
 	p.Labels = slices.Clone(p.Labels)

@@ -44,6 +44,7 @@ const (
 	KindHealthCheckChange Kind = "healthcheck.change"
 	KindDNSAnswer         Kind = "dns.answer"
 	KindDataProbe         Kind = "data.probe"
+	KindClockLag          Kind = "clock.lag"
 	KindVerdict           Kind = "verdict"
 )
 

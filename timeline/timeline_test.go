@@ -42,6 +42,7 @@ func samples(n int) []timeline.Payload {
 		timeline.HealthCheckChange{HealthCheckID: "hc-" + id, From: "Healthy", To: "Unhealthy", HealthyCheckers: 2, Checkers: 16},
 		timeline.DNSAnswerChange{Name: "api.example.test.", Type: "A", From: []string{"10.0.0.1", "10.0.0." + id}, To: []string{}, TTL: 60},
 		timeline.DataProbe{Store: "redis", Probe: "write-read-" + id, Written: int64(n), Lost: 0, Lag: timeline.Duration(250 * time.Millisecond), OK: true},
+		timeline.ClockLag{Spec: "scaling.api." + id, Minute: at.Truncate(time.Minute), Late: timeline.Duration(13 * time.Second), Bound: timeline.Duration(12 * time.Second)},
 		timeline.Verdict{
 			Spec: "scale out within 3m " + id, RunbookRef: "RB-4.2", Expected: "desired count rises within 3m of alarm",
 			WindowStart: at, WindowEnd: at.Add(3 * time.Minute), Observed: "desired 3 -> 6", ObservedAt: at.Add(time.Minute + 1), Status: timeline.Passed,
@@ -131,7 +132,7 @@ func TestEachKindRoundTrips(t *testing.T) {
 	wantKinds := []timeline.Kind{
 		timeline.KindPhase, timeline.KindFaultInjected, timeline.KindFaultReverted, timeline.KindLoadWindow,
 		timeline.KindCapacitySample, timeline.KindScalingActivity, timeline.KindAlarmTransition,
-		timeline.KindHealthCheckChange, timeline.KindDNSAnswer, timeline.KindDataProbe, timeline.KindVerdict,
+		timeline.KindHealthCheckChange, timeline.KindDNSAnswer, timeline.KindDataProbe, timeline.KindClockLag, timeline.KindVerdict,
 		timeline.KindFaultInjected, timeline.KindDNSAnswer, timeline.KindScalingActivity, timeline.KindVerdict,
 		timeline.KindLoadWindow,
 	}
@@ -175,6 +176,9 @@ func normaliseTimes(p timeline.Payload) timeline.Payload {
 		return v
 	case timeline.Verdict:
 		v.WindowStart, v.WindowEnd, v.ObservedAt = v.WindowStart.UTC(), v.WindowEnd.UTC(), v.ObservedAt.UTC()
+		return v
+	case timeline.ClockLag:
+		v.Minute = v.Minute.UTC()
 		return v
 	}
 	return p

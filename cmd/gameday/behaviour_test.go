@@ -67,8 +67,9 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 		// says is what its message must hold besides the section: how it
 		// names the window or the budget.
 		says string
-		// passed, skipped and waived are specs that must end so.
-		passed, skipped, waived []string
+		// passed, skipped, waived and inconclusive are specs that must
+		// end so; an inconclusive one's message must hold says.
+		passed, skipped, waived, inconclusive []string
 		// observed is what the first passed spec must have seen.
 		observed string
 	}{
@@ -96,6 +97,10 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			passed: []string{"scaling.api.request-count-promise"}},
 		{name: "slow replacement", deviation: "frontend.taskStartDelay=8m", suite: "resilience", focus: `resilience\.frontend\.`,
 			failed: "resilience.frontend.stop-1.replaced", says: "want it between", passed: []string{"resilience.frontend.stop-1.error-budget"}},
+		// The host, not the platform: every minute's alarm evaluation and
+		// scaling tick 20 s late, beyond the 12 s a verdict tolerates.
+		{name: "the platform clock runs ahead of the sandbox", deviation: "clock.lag=20s", suite: "scaling", focus: `scaling\.frontend\.scale-out-window`,
+			inconclusive: []string{"scaling.frontend.scale-out-window"}, says: "platform clock ran ahead of its platform"},
 		{name: "no draining", deviation: "frontend.draining=absent", suite: "resilience", focus: `resilience\.frontend\.`,
 			failed: "resilience.frontend.stop-1.error-budget", says: "the budget is", passed: []string{"resilience.frontend.stop-1.replaced"}},
 	}
@@ -108,11 +113,16 @@ func TestBehaviourCatchesEachDeviation(t *testing.T) {
 			state := startSandboxAt(t, tt.startAt, dev...)
 			code, vs, out := runFocused(t, filepath.Join(state, "target.yaml"), shippedSpec, tt.suite, tt.focus)
 			got := judged(vs)
-			want := statuses(map[timeline.Status][]string{timeline.Passed: tt.passed, timeline.Skipped: tt.skipped, timeline.Waived: tt.waived})
+			want := statuses(map[timeline.Status][]string{timeline.Passed: tt.passed, timeline.Skipped: tt.skipped, timeline.Waived: tt.waived, timeline.Inconclusive: tt.inconclusive})
 			if tt.failed != "" {
 				want[tt.failed] = timeline.Failed
 			}
 			expectVerdicts(t, code, got, want, tt.failed, tt.says)
+			for _, id := range tt.inconclusive {
+				if !strings.Contains(got[id].Message, tt.says) {
+					t.Errorf("%s: %q, want it to say %q", id, got[id].Message, tt.says)
+				}
+			}
 			if tt.observed != "" && !strings.Contains(got[tt.passed[0]].Observed, tt.observed) {
 				t.Errorf("%s observed %q, want %q", tt.passed[0], got[tt.passed[0]].Observed, tt.observed)
 			}

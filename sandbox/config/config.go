@@ -36,6 +36,10 @@ type Sandbox struct {
 	// LinkDelay is a standing delay, in platform time, on the link
 	// between the regions.
 	LinkDelay time.Duration
+	// MinuteLag holds back each platform minute's alarm evaluation and
+	// scaling tick, in platform time: the symptom of a host too busy for
+	// the time scale, produced on purpose.
+	MinuteLag time.Duration
 	// NoDraining lists the service ids deployed without connection
 	// draining (ecs.Config.NoDraining).
 	NoDraining []string

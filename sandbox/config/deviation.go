@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gameday-sre/gameday/spec"
 )
@@ -59,6 +60,7 @@ func Knobs(p *spec.Platform) []Knob {
 	}
 	knobs = append(knobs, route53Knobs(p)...)
 	knobs = append(knobs, dataKnobs(p)...)
+	knobs = append(knobs, hostKnob)
 	slices.SortFunc(knobs, func(a, b Knob) int { return strings.Compare(a.Key, b.Key) })
 	return knobs
 }
@@ -319,6 +321,23 @@ func dataKnobs(p *spec.Platform) []Knob {
 			}},
 	}
 }
+
+// hostKnob departs from no runbook row but from the host the sandbox
+// runs on: every platform minute's alarm evaluation and scaling tick run
+// this much late, as on a host too busy for the time scale. A game day
+// must then call its behaviour verdicts inconclusive, not judge them.
+var hostKnob = Knob{Key: "clock.lag", Row: "none: the sandbox's host, whose every platform minute's work completes late", Want: "a duration below a minute, such as 20s",
+	apply: func(s *Sandbox, v string) error {
+		d, err := spec.ParseDuration(v)
+		if err != nil {
+			return err
+		}
+		if d.D() <= 0 || d.D() >= time.Minute {
+			return fmt.Errorf("want a duration above 0 and below a minute, got %q", v)
+		}
+		s.MinuteLag = d.D()
+		return nil
+	}}
 
 func setInt(v string, min int, dst *int) error {
 	n, err := strconv.Atoi(v)

@@ -19,6 +19,10 @@ const ReadyFile = "ready.json"
 // StatusPath is served on the control endpoint.
 const StatusPath = "/_sandbox/status"
 
+// LagPath serves the status's lag alone (LagStatus) on the control
+// endpoint.
+const LagPath = "/_sandbox/lag"
+
 // ProfilePath serves a CPU profile of the supervisor on the control
 // endpoint, as net/http/pprof does (?seconds=N).
 const ProfilePath = "/debug/pprof/profile"

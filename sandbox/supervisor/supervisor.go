@@ -157,6 +157,7 @@ func (s *sandbox) start(o Options) error {
 	p := s.cfg.Platform
 	mux := http.NewServeMux()
 	mux.HandleFunc(StatusPath, s.serveStatus)
+	mux.HandleFunc(LagPath, s.serveLag)
 	s.faults = faults.NewRegistry(s.clock.Now, append(s.faultKinds(), s.dataFaultKinds()...)...)
 	mux.Handle(faults.Path, s.faults.Handler())
 	mux.Handle(faults.Path+"/", s.faults.Handler())
@@ -245,6 +246,9 @@ func (s *sandbox) controlLoop(ctx context.Context) {
 			return
 		case now = <-timer.C():
 		}
+		if s.cfg.MinuteLag > 0 && s.clock.Sleep(ctx, s.cfg.MinuteLag) != nil {
+			return
+		}
 		for _, r := range s.regions {
 			r.tick(s.cfg.Platform, now)
 		}
@@ -300,6 +304,14 @@ func (s *sandbox) publishEndpoints(dir state.Dir) error {
 func (s *sandbox) serveStatus(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(s.status())
+}
+
+// serveLag is the lag alone: what a game day reads after every verdict,
+// without the status's reads of every engine, which a frozen Redis node
+// would hold up.
+func (s *sandbox) serveLag(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(s.lag.status())
 }
 
 func (s *sandbox) status() Status {

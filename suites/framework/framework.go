@@ -27,6 +27,7 @@ import (
 	"github.com/onsi/gomega"
 
 	"github.com/gameday-sre/gameday/chaos"
+	"github.com/gameday-sre/gameday/drivers/lag"
 	"github.com/gameday-sre/gameday/targets"
 	"github.com/gameday-sre/gameday/targets/profile"
 	"github.com/gameday-sre/gameday/timeline"
@@ -67,6 +68,8 @@ type Framework struct {
 	// note is the latest state a suite reported for the live line.
 	note     atomic.Pointer[string]
 	verdicts map[string]*Verdict
+	// lag reads a sandbox's minute lag; nil on a target without one.
+	lag *lag.Client
 }
 
 // Declare declares a suite's specs.
@@ -136,6 +139,9 @@ func newFramework(tgt *targets.Target) (*Framework, error) {
 		}
 		f.faults = l
 	}
+	if control := tgt.Endpoints.Faults; control != "" {
+		f.lag = &lag.Client{Control: control}
+	}
 	f.progress = openProgress(os.Getenv(EnvProgressFD))
 	f.guard = newGuard(f)
 	ginkgo.ReportAfterEach(f.record)
@@ -173,7 +179,10 @@ func (f *Framework) It(v *Verdict, body func(ctx ginkgo.SpecContext, v *Verdict)
 	}
 	f.verdicts[v.ID] = v
 	args := append([]any{ginkgoLabels(v.Labels)}, decorations...)
-	args = append(args, func(ctx ginkgo.SpecContext) { body(ctx, v) })
+	args = append(args, func(ctx ginkgo.SpecContext) {
+		v.started = f.Now()
+		body(ctx, v)
+	})
 	ginkgo.It(v.ID, args...)
 }
 
@@ -219,6 +228,11 @@ func (f *Framework) record(r ginkgo.SpecReport) {
 	}
 	defer f.guard.inSpec.Store(false)
 	w := waiverFor(f.Target.Spec, v.ID)
+	if r.State == types.SpecStatePassed || r.State == types.SpecStateFailed {
+		if why := f.clockLag(v); why != "" && v.inconclusive == "" {
+			v.inconclusive = why
+		}
+	}
 	status, msg := outcome(r.State, f.failureText(r), v, w, time.Now().UTC())
 	if reason := f.guard.aborted(); reason != "" && status != timeline.Passed {
 		status, msg, w = timeline.Aborted, reason, nil

@@ -30,8 +30,10 @@ type Verdict struct {
 
 	inconclusive string
 	errored      string
-	loads        []*Load
-	evidence     []Evidence
+	// started is when the spec's body began, in platform time.
+	started  time.Time
+	loads    []*Load
+	evidence []Evidence
 }
 
 // Evidence says what is missing from what a verdict rests on, or "" when
