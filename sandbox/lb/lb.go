@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gameday-sre/gameday/sandbox/notify"
-
 	"github.com/gameday-sre/gameday/clock"
 )
 
@@ -68,9 +66,6 @@ type LoadBalancer struct {
 	checker   *http.Client
 	// listeners are the HTTP listener, then the HTTPS one if configured.
 	listeners []*listener
-
-	// modeChanges is signalled when the fault hook's mode changes.
-	modeChanges notify.Changes
 
 	mu   sync.Mutex
 	mode DownMode
@@ -404,30 +399,7 @@ func (l *LoadBalancer) SetDown(mode DownMode) error {
 	}
 	l.log.Info("load balancer mode changed", "lb", l.cfg.Name, "from", l.mode, "to", mode)
 	l.mode = mode
-	l.modeChanges.Signal()
 	return nil
-}
-
-// Unchanged returns a channel that stays open while a request for path
-// would be answered as one was when the channel was taken: the listeners'
-// mode is the same, the path's target group routes to the same targets,
-// and none of their processes has changed (Config.Unchanged). Route 53's
-// checkers read it to skip probes whose answer cannot have changed. It is
-// closed at once when a target's process cannot be vouched for.
-func (l *LoadBalancer) Unchanged(path string) <-chan struct{} {
-	chs := []<-chan struct{}{l.modeChanges.Current()}
-	g := l.route(path)
-	g.mu.RLock()
-	chs = append(chs, g.routableChanges.Current())
-	for _, t := range g.routable {
-		if l.cfg.Unchanged == nil {
-			chs = append(chs, nil)
-			break
-		}
-		chs = append(chs, l.cfg.Unchanged(t.Target))
-	}
-	g.mu.RUnlock()
-	return notify.Any(l.ctx.Done(), chs...)
 }
 
 // Close stops listening, cuts every connection and stops health checks and

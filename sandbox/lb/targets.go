@@ -7,12 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
-
-	"github.com/gameday-sre/gameday/sandbox/notify"
 )
 
 // Target is an IP target: an IPv4 address and a port, as TargetDescription
@@ -106,10 +103,8 @@ type group struct {
 	members  []*target
 	draining []*target
 	// routable is what requests are spread over: the healthy members, or
-	// all of them when none is healthy (fail-open). routableChanges is
-	// signalled when it holds other targets than before.
-	routable        []*target
-	routableChanges notify.Changes
+	// all of them when none is healthy (fail-open).
+	routable []*target
 
 	stats minuteStats
 }
@@ -279,9 +274,6 @@ func (g *group) updateRoutableLocked() {
 	}
 	if len(healthy) == 0 {
 		healthy = append([]*target(nil), g.members...)
-	}
-	if !slices.Equal(healthy, g.routable) {
-		g.routableChanges.Signal()
 	}
 	g.routable = healthy
 }

@@ -1,8 +1,6 @@
 // Package notify hands an engine's events (alarm transitions, health check
 // changes) to subscribers in the order they happened, outside the engine's
-// lock, so that a subscriber may call back into the engine; and tells
-// waiters that an engine's state changed (Changes, Any), so that they can
-// skip work whose result cannot have.
+// lock, so that a subscriber may call back into the engine.
 package notify
 
 import "sync"

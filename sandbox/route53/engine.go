@@ -83,20 +83,8 @@ type TargetHealth func(ctx context.Context, dnsName string) bool
 // listens.
 type Dialer func(ctx context.Context, network, address string) (net.Conn, error)
 
-// Unchanged returns, for an HTTP or HTTPS probe of path at address (the
-// host and port probed), a channel that stays open while the endpoint
-// would answer it as it did when the channel was taken, and is closed
-// once that may no longer hold; nil when it cannot say. The sandbox's
-// load balancers know this of themselves (lb.LoadBalancer.Unchanged).
-type Unchanged func(address, path string) <-chan struct{}
-
 // Option configures an Engine.
 type Option func(*Engine)
-
-// WithUnchanged lets a checker whose last probe passed skip probes
-// while u vouches that the endpoint answers as it did (default: every
-// probe is an exchange). See the quiet passes in probe.go.
-func WithUnchanged(u Unchanged) Option { return func(e *Engine) { e.unchanged = u } }
 
 // WithDialer sets how probes connect (default: a plain TCP dial). Each
 // call is bounded by the probe timeouts through ctx.
@@ -139,7 +127,6 @@ type Engine struct {
 	resolver     Resolver
 	targetHealth TargetHealth
 	dial         Dialer
-	unchanged    Unchanged
 	nameServers  []string
 	// timeouts are platform time; realTimeouts what they last in real
 	// time on the engine's clock.

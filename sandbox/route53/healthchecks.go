@@ -45,10 +45,6 @@ type checker struct {
 	streak  int    // consecutive probes that disagree with healthy
 	seq     uint64 // the newest probe applied
 	report  *HealthCheckObservation
-	// unchanged is the Unchanged channel taken before the checker's
-	// last exchange, which passed; nil when there is none, the last
-	// exchange failed, or probing restarted since.
-	unchanged <-chan struct{}
 }
 
 func (h *healthCheck) describe() HealthCheck {
@@ -432,9 +428,6 @@ func (e *Engine) startLocked(h *healthCheck) {
 	h.stop = cancel
 	interval := time.Duration(h.config.RequestInterval) * time.Second
 	for i, c := range h.checkers {
-		// A new configuration may probe otherwise: its first probe is
-		// an exchange.
-		c.unchanged = nil
 		offset := interval * time.Duration(i) / time.Duration(len(h.checkers))
 		e.wg.Add(1)
 		go e.runChecker(ctx, h, c, h.gen, offset, interval)

@@ -42,24 +42,6 @@ import (
 // Probes are not serialized behind that timeout: each tick starts its
 // probe, as AWS's checkers keep their schedule whatever the endpoint does.
 
-// Quiet passes
-//
-// The sandbox's choice: a checker whose last exchange passed does not
-// exchange again while the engine's Unchanged (the load balancer, in the
-// sandbox) vouches that the endpoint would answer as it did: its listeners
-// in the same mode, the probed path routed to the same targets, none of
-// whose processes has exited or been changed by a fault. The probe passes
-// as the last one did, on its interval, and is reported with the same
-// status. At 60x eight checkers cost sixteen TLS requests a real second
-// through the load balancer to a task, more idle CPU than any other part
-// of the sandbox but the Redis group. No verdict differs: every change that
-// can fail a probe (the region faults, a task killed or slowed, targets
-// going unhealthy or leaving) closes the channel first, so the next probe
-// is an exchange, and a failed exchange is never skipped after. What a
-// quiet pass does not do is reach the load balancer: its request counts
-// and response times hold only the platform's own traffic, where the
-// exchanges at a real second's rate counted sixty times over.
-
 // runChecker probes for one checker location every interval after offset
 // until ctx ends.
 func (e *Engine) runChecker(ctx context.Context, h *healthCheck, c *checker, gen uint64, offset, interval time.Duration) {
@@ -88,17 +70,9 @@ func (e *Engine) probeOnce(ctx context.Context, h *healthCheck, c *checker, conn
 	defer e.wg.Done()
 	e.mu.RLock()
 	cfg := h.config
-	quiet, last := c.unchanged, c.report
 	e.mu.RUnlock()
 
-	var ok bool
-	var ip, status string
-	var unchanged <-chan struct{}
-	if open(quiet) && last != nil && e.resolvesTo(ctx, cfg, last.IPAddress) {
-		ok, ip, status, unchanged = true, last.IPAddress, last.StatusReport.Status, quiet
-	} else {
-		ok, ip, status, unchanged = e.probe(ctx, cfg, conns)
-	}
+	ok, ip, status := e.probe(ctx, cfg, conns)
 	if ctx.Err() != nil {
 		return
 	}
@@ -108,10 +82,6 @@ func (e *Engine) probeOnce(ctx context.Context, h *healthCheck, c *checker, conn
 		return
 	}
 	c.seq = seq
-	c.unchanged = nil
-	if ok {
-		c.unchanged = unchanged
-	}
 	c.report = &HealthCheckObservation{Region: c.region, IPAddress: ip, StatusReport: StatusReport{Status: status, CheckedTime: e.now()}}
 	if ok == c.healthy {
 		c.streak = 0
@@ -125,56 +95,24 @@ func (e *Engine) probeOnce(ctx context.Context, h *healthCheck, c *checker, conn
 }
 
 // probe checks the endpoint once, returning the verdict, the address
-// probed and the status report in AWS's words; for an HTTP probe also the
-// Unchanged channel taken before the exchange, so that a change while it
-// runs makes the next probe an exchange too.
-func (e *Engine) probe(ctx context.Context, cfg HealthCheckConfig, conns *keptConn) (ok bool, ip, status string, unchanged <-chan struct{}) {
+// probed and the status report in AWS's words.
+func (e *Engine) probe(ctx context.Context, cfg HealthCheckConfig, conns *keptConn) (ok bool, ip, status string) {
 	addr, err := e.endpointAddr(ctx, cfg)
 	if err != nil {
-		return false, "", "Failure: " + err.Error(), nil
+		return false, "", "Failure: " + err.Error()
 	}
 	ip = addr.String()
 	hostPort := net.JoinHostPort(ip, strconv.Itoa(cfg.Port))
 	if cfg.Type == TypeTCP {
 		conn, err := e.dialWithin(e.realTimeouts.TCP)(ctx, "tcp", hostPort)
 		if err != nil {
-			return false, ip, "Failure: " + describeDialError(err, e.timeouts.TCP), nil
+			return false, ip, "Failure: " + describeDialError(err, e.timeouts.TCP)
 		}
 		conn.Close()
-		return true, ip, "Success: TCP connection established", nil
-	}
-	if e.unchanged != nil {
-		unchanged = e.unchanged(hostPort, resourcePath(cfg))
+		return true, ip, "Success: TCP connection established"
 	}
 	ok, status = e.probeHTTP(ctx, cfg, hostPort, conns.client(e, cfg))
-	return ok, ip, status, unchanged
-}
-
-// resolvesTo reports whether the endpoint's address is still ip.
-func (e *Engine) resolvesTo(ctx context.Context, cfg HealthCheckConfig, ip string) bool {
-	addr, err := e.endpointAddr(ctx, cfg)
-	return err == nil && addr.String() == ip
-}
-
-// resourcePath is the path an HTTP probe requests.
-func resourcePath(cfg HealthCheckConfig) string {
-	if !strings.HasPrefix(cfg.ResourcePath, "/") {
-		return "/" + cfg.ResourcePath
-	}
-	return cfg.ResourcePath
-}
-
-// open reports a channel that is neither nil nor closed.
-func open(ch <-chan struct{}) bool {
-	if ch == nil {
-		return false
-	}
-	select {
-	case <-ch:
-		return false
-	default:
-		return true
-	}
+	return ok, ip, status
 }
 
 // dialWithin is the engine's Dialer bounded by timeout.
@@ -307,7 +245,10 @@ func (e *Engine) probeHTTP(ctx context.Context, cfg HealthCheckConfig, hostPort 
 			host = net.JoinHostPort(host, strconv.Itoa(cfg.Port))
 		}
 	}
-	path := resourcePath(cfg)
+	path := cfg.ResourcePath
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
 	ctx, cancel := context.WithTimeout(ctx, e.realTimeouts.Connect+e.realTimeouts.Response)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+hostPort+path, nil)

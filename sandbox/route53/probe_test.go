@@ -4,11 +4,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/gameday-sre/gameday/sandbox/notify"
 )
 
 // A probe's timeouts are AWS's in platform time, never shorter in real
@@ -93,94 +90,6 @@ func TestProbeTimesOutInPlatformTime(t *testing.T) {
 				if !strings.Contains(o.StatusReport.Status, tt.status) {
 					t.Errorf("observation from %s: %q, want %q", o.Region, o.StatusReport.Status, tt.status)
 				}
-			}
-		})
-	}
-}
-
-// A checker whose last exchange passed skips the exchange while the
-// Unchanged hook vouches for the endpoint, and still reports on its
-// interval; once the hook's channel closes the next probe is an exchange
-// again, and a failed exchange is never skipped after. Without a word
-// from the hook every probe is an exchange.
-func TestQuietPasses(t *testing.T) {
-	for _, tt := range []struct {
-		name   string
-		vouch  bool
-		skips  bool
-		reason string
-	}{
-		{"vouched for", true, true, "the endpoint cannot have changed"},
-		{"no word from the hook", false, false, "nobody vouches for the endpoint"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var exchanges atomic.Int64
-			var code atomic.Int64
-			code.Store(http.StatusOK)
-			ep := startEndpoint(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				exchanges.Add(1)
-				w.WriteHeader(int(code.Load()))
-			}))
-			var world notify.Changes
-			asked := make(chan string, 1024)
-			e, clk := newEngine(t, 60, WithUnchanged(func(address, path string) <-chan struct{} {
-				asked <- address + " " + path
-				if !tt.vouch {
-					return nil
-				}
-				return world.Current()
-			}))
-			out, err := e.CreateHealthCheck(CreateHealthCheckInput{CallerReference: tt.name, HealthCheckConfig: HealthCheckConfig{
-				Type: TypeHTTP, IPAddress: "127.0.0.1", Port: ep.port(t), ResourcePath: "health", RequestInterval: 30, FailureThreshold: 1,
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			id := out.HealthCheck.Id
-			waitObservations(t, e, id, len(CheckerRegions))
-			if got, want := <-asked, ep.addr+" /health"; got != want {
-				t.Errorf("the hook was asked about %q, want %q", got, want)
-			}
-			// Two intervals of 500 ms real at 60x: sixteen probes a second.
-			const window = time.Second
-			time.Sleep(window)
-			before := exchanges.Load()
-			time.Sleep(window)
-			during := exchanges.Load() - before
-			if tt.skips && during != 0 {
-				t.Errorf("%d exchanges in %s while %s, want none", during, window, tt.reason)
-			}
-			if !tt.skips && during < 8 {
-				t.Errorf("%d exchanges in %s while %s, want one a probe, about 32", during, window, tt.reason)
-			}
-			obs, err := e.GetHealthCheckStatus(id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, o := range obs {
-				// A report at most two 30 s intervals old.
-				if clk.Now().Sub(o.StatusReport.CheckedTime) > time.Minute || !strings.HasPrefix(o.StatusReport.Status, "Success: HTTP Status Code 200") {
-					t.Errorf("checker %s reported %+v, want a success on its interval", o.Region, o.StatusReport)
-				}
-			}
-			if !tt.vouch {
-				return
-			}
-			code.Store(http.StatusInternalServerError)
-			world.Signal()
-			deadline := time.Now().Add(5 * time.Second)
-			for healthy := true; healthy; time.Sleep(10 * time.Millisecond) {
-				if healthy, err = e.Healthy(id); err != nil {
-					t.Fatal(err)
-				}
-				if time.Now().After(deadline) {
-					t.Fatal("still healthy 5 s after the endpoint failed and the hook said so")
-				}
-			}
-			before = exchanges.Load()
-			time.Sleep(window)
-			if during := exchanges.Load() - before; during < 8 {
-				t.Errorf("%d exchanges in %s after failing ones, want one a probe: a failure is never skipped", during, window)
 			}
 		})
 	}

@@ -93,22 +93,6 @@ func (s *sandbox) dialRegion(ctx context.Context, network, address string) (net.
 	return d.DialContext(ctx, network, address)
 }
 
-// balancerUnchanged is, for a probe of a region's load balancer at its
-// HTTP or HTTPS port, the load balancer's word that it answers path as
-// it did; nil for any other address.
-func (s *sandbox) balancerUnchanged(address, path string) <-chan struct{} {
-	host, port, err := net.SplitHostPort(address)
-	if err != nil || (port != httpPort && port != httpsPort) {
-		return nil
-	}
-	for _, r := range s.regions {
-		if lbHost, _, _ := net.SplitHostPort(r.balancer.Addr()); lbHost == host {
-			return r.balancer.Unchanged(path)
-		}
-	}
-	return nil
-}
-
 // balancerOf is the region whose load balancer an alias DNS name of the
 // failover records stands for: in the sandbox those names are the
 // regions' load balancers.
@@ -159,7 +143,7 @@ func (s *sandbox) balancerHealth(_ context.Context, dnsName string) bool {
 // dialRegion.
 func (s *sandbox) newRoute53() *route53.Engine {
 	e := route53.New(s.clock, route53.WithLogger(s.log.With("service", "route53")), route53.WithDialer(s.dialRegion),
-		route53.WithResolver(s.resolveBalancer), route53.WithTargetHealth(s.balancerHealth), route53.WithUnchanged(s.balancerUnchanged))
+		route53.WithResolver(s.resolveBalancer), route53.WithTargetHealth(s.balancerHealth))
 	e.OnHealthChange(func(c route53.HealthChange) {
 		s.mu.Lock()
 		s.healthSince[c.HealthCheckId] = c.At

@@ -33,26 +33,18 @@ func TestBusy(t *testing.T) {
 	}
 }
 
-// pair creates a stats file started at t0 and opens it, both closed with
-// the test.
-func pair(t *testing.T) (*Writer, *Reader, string) {
-	t.Helper()
+func TestReaderSeesWhatTheWriterStored(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "task.stats")
 	w, err := Create(path, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { w.Close() })
+	defer w.Close()
 	r, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { r.Close() })
-	return w, r, path
-}
-
-func TestReaderSeesWhatTheWriterStored(t *testing.T) {
-	w, r, _ := pair(t)
+	defer r.Close()
 	if got, err := r.Load(); err != nil || !got.Started.Equal(t0) || !got.First.IsZero() || got.Work != 0 {
 		t.Fatalf("a new file reads %+v, %v; want only its start", got, err)
 	}
@@ -68,7 +60,12 @@ func TestReaderSeesWhatTheWriterStored(t *testing.T) {
 // Work); a reader that ever sees a mix of two records has read a torn
 // store.
 func TestLoadNeverSeesATornStore(t *testing.T) {
-	w, _, path := pair(t)
+	path := filepath.Join(t.TempDir(), "task.stats")
+	w, err := Create(path, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	wg.Go(func() {
@@ -126,7 +123,16 @@ func TestOpenRefusals(t *testing.T) {
 }
 
 func TestLoadAfterCloseIsAnErrorNotACrash(t *testing.T) {
-	_, r, _ := pair(t)
+	path := filepath.Join(t.TempDir(), "task.stats")
+	w, err := Create(path, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
