@@ -33,18 +33,26 @@ func TestBusy(t *testing.T) {
 	}
 }
 
-func TestReaderSeesWhatTheWriterStored(t *testing.T) {
+// pair creates a stats file started at t0 and opens it, both closed with
+// the test.
+func pair(t *testing.T) (*Writer, *Reader, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "task.stats")
 	w, err := Create(path, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
+	t.Cleanup(func() { w.Close() })
 	r, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
+	return w, r, path
+}
+
+func TestReaderSeesWhatTheWriterStored(t *testing.T) {
+	w, r, _ := pair(t)
 	if got, err := r.Load(); err != nil || !got.Started.Equal(t0) || !got.First.IsZero() || got.Work != 0 {
 		t.Fatalf("a new file reads %+v, %v; want only its start", got, err)
 	}
@@ -60,12 +68,7 @@ func TestReaderSeesWhatTheWriterStored(t *testing.T) {
 // Work); a reader that ever sees a mix of two records has read a torn
 // store.
 func TestLoadNeverSeesATornStore(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "task.stats")
-	w, err := Create(path, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, _, path := pair(t)
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	wg.Go(func() {
@@ -123,16 +126,7 @@ func TestOpenRefusals(t *testing.T) {
 }
 
 func TestLoadAfterCloseIsAnErrorNotACrash(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "task.stats")
-	w, err := Create(path, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	r, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r, _ := pair(t)
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
