@@ -136,11 +136,7 @@ func (s *fisSandbox) experiment(t *testing.T, id string) *fistypes.Experiment {
 func TestFISExperimentRevert(t *testing.T) {
 	s := newFISSandbox(t)
 	ctx := context.Background()
-	l, err := OpenLedger(filepath.Join(t.TempDir(), "ledger.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openTestLedger(t)
 	var templates []string
 	for range 2 {
 		f, err := l.Inject(ctx, s.powerLoss("PT30M"), nil, nil)
@@ -186,11 +182,7 @@ func TestFISExperimentRevert(t *testing.T) {
 func TestFISExperimentAbortedByStopCondition(t *testing.T) {
 	s := newFISSandbox(t)
 	ctx := context.Background()
-	l, err := OpenLedger(filepath.Join(t.TempDir(), "ledger.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openTestLedger(t)
 	f, err := l.Inject(ctx, s.powerLoss("PT30M"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -242,11 +234,7 @@ func TestFISExperimentThatDoesNotRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newFISSandbox(t)
-			l, err := OpenLedger(filepath.Join(t.TempDir(), "ledger.jsonl"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
+			l := openTestLedger(t)
 			if tt.alarm {
 				if err := s.cw.SetAlarmState(cloudwatch.SetAlarmStateInput{AlarmName: fisAlarm, StateValue: cloudwatch.StateAlarm, StateReason: "test"}); err != nil {
 					t.Fatal(err)
@@ -256,7 +244,7 @@ func TestFISExperimentThatDoesNotRun(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(x)
 			}
-			_, err = l.Inject(context.Background(), x, nil, nil)
+			_, err := l.Inject(context.Background(), x, nil, nil)
 			var aborted *Aborted
 			if err == nil || errors.As(err, &aborted) != tt.aborted || !strings.Contains(err.Error(), tt.says) {
 				t.Fatalf("Inject: %v; want an error saying %q, aborted %v", err, tt.says, tt.aborted)

@@ -3,7 +3,6 @@ package chaos
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -107,11 +106,7 @@ func TestHookInjectors(t *testing.T) {
 // and leave nothing in the ledger.
 func TestHookInjectorsUnsupported(t *testing.T) {
 	staging := Target{Name: "staging"}
-	l, err := OpenLedger(filepath.Join(t.TempDir(), "ledger.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openTestLedger(t)
 	for _, inj := range []Injector{
 		Latency{On: staging, Service: "api-service", Add: time.Second},
 		LaunchFailures{On: staging, Service: "api-service"},

@@ -6,9 +6,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/onsi/ginkgo/v2"
+
 	"github.com/gameday-sre/gameday/drivers/lag"
 	"github.com/gameday-sre/gameday/timeline"
-	"github.com/onsi/ginkgo/v2"
 )
 
 // lagBound is how late a platform minute's work may complete before the
