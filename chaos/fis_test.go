@@ -19,7 +19,7 @@ import (
 	"github.com/gameday-sre/gameday/clock"
 	"github.com/gameday-sre/gameday/sandbox/awsapi"
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
-	"github.com/gameday-sre/gameday/sandbox/ecs"
+	"github.com/gameday-sre/gameday/sandbox/ecs/ecstest"
 	"github.com/gameday-sre/gameday/sandbox/faults"
 	sandboxfis "github.com/gameday-sre/gameday/sandbox/fis"
 )
@@ -68,7 +68,7 @@ func newFISSandbox(t *testing.T) *fisSandbox {
 		Statistic: "Average", Period: 60, EvaluationPeriods: 1, Threshold: aws.Float64(1), ComparisonOperator: "GreaterThanThreshold"}); err != nil {
 		t.Fatal(err)
 	}
-	engine, err := sandboxfis.New(sandboxfis.Config{Region: fisRegion, Clock: clk, ECS: idleCluster{}, Alarms: s.cw, Faults: reg, ReplicationGroups: []string{fisGroup}})
+	engine, err := sandboxfis.New(sandboxfis.Config{Region: fisRegion, Clock: clk, ECS: ecstest.NoTasks{}, Alarms: s.cw, Faults: reg, ReplicationGroups: []string{fisGroup}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,24 +86,6 @@ func (s *fisSandbox) holding() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.held
-}
-
-// idleCluster is an ECS cluster that runs no task.
-type idleCluster struct{}
-
-func (idleCluster) Name() string { return "main-cluster" }
-func (idleCluster) ARN() string  { return "arn:aws:ecs:us-east-1:123456789012:cluster/main-cluster" }
-func (idleCluster) ListTasks(ecs.ListTasksInput) (ecs.ListTasksOutput, error) {
-	return ecs.ListTasksOutput{TaskArns: []string{}}, nil
-}
-func (idleCluster) DescribeTasks(ecs.DescribeTasksInput) (ecs.DescribeTasksOutput, error) {
-	return ecs.DescribeTasksOutput{}, nil
-}
-func (idleCluster) DescribeServices(ecs.DescribeServicesInput) (ecs.DescribeServicesOutput, error) {
-	return ecs.DescribeServicesOutput{}, nil
-}
-func (idleCluster) StopTask(ecs.StopTaskInput) (ecs.Task, error) {
-	return ecs.Task{}, errors.New("no task runs here")
 }
 
 // powerLoss is Redis primary loss as an FIS experiment, stopped by the

@@ -22,7 +22,7 @@ import (
 
 // runBehaviour runs one suite against a target profile and reads its
 // verdicts.json.
-func runBehaviour(t *testing.T, target, suite string) (int, []runner.Verdict, string) {
+func runBehaviour(t testing.TB, target, suite string) (int, []runner.Verdict, string) {
 	t.Helper()
 	dir := t.TempDir()
 	out, code := gameday(t, "run", "--target", target, "--spec", shippedSpec, "--suite", suite,

@@ -42,8 +42,11 @@ func TestFailover(t *testing.T) {
 			// Earliest and latest the check may change, from the moment
 			// the endpoint changes: AWS's FailureThreshold consecutive
 			// probes, give or take one interval for where in its interval
-			// each checker was.
-			early := time.Duration(tt.threshold-1) * interval
+			// each checker was, and the first may have been in flight
+			// when the endpoint changed, started up to a probe's
+			// timeout before.
+			inFlight := route53.DefaultProbeTimeouts.Connect + route53.DefaultProbeTimeouts.Response
+			early := time.Duration(tt.threshold-1)*interval - inFlight
 			late := time.Duration(tt.threshold+1) * interval
 			wait := func(healthy bool, since time.Time) {
 				t.Helper()

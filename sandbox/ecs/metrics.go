@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/gameday-sre/gameday/sandbox/procfs"
 	"github.com/gameday-sre/gameday/sandbox/taskstats"
 
 	"github.com/gameday-sre/gameday/sandbox/lb"
@@ -41,7 +40,6 @@ type probe struct {
 	tk        *task
 	service   string
 	proc      *process
-	pid       int
 	cpu, mem  float64 // reservations: CPU units, MiB
 	prev      cpuSample
 	cur       cpuSample
@@ -70,7 +68,7 @@ func (c *ControlPlane) publish(at time.Time) {
 			continue
 		}
 		probes = append(probes, &probe{
-			tk: tk, service: tk.svc.name, proc: tk.proc, pid: tk.proc.PID(),
+			tk: tk, service: tk.svc.name, proc: tk.proc,
 			cpu: float64(atoi(tk.view.Cpu)), mem: float64(atoi(tk.view.Memory)), prev: tk.sample,
 		})
 	}
@@ -139,6 +137,6 @@ func (c *ControlPlane) measure(p *probe) {
 		p.prev = cpuSample{at: rec.Started}
 	}
 	p.ok = true
-	rss, err := procfs.ResidentBytes(p.pid)
+	rss, err := p.proc.residentBytes()
 	p.rssMiB, p.rssOK = float64(rss)/(1<<20), err == nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gameday-sre/gameday/sandbox/lb"
+	"github.com/gameday-sre/gameday/sandbox/procfs"
 	"github.com/gameday-sre/gameday/sandbox/procgroup"
 	"github.com/gameday-sre/gameday/sandbox/taskstats"
 )
@@ -32,6 +33,9 @@ type process struct {
 	statsMu     sync.Mutex
 	stats       *taskstats.Reader
 	statsClosed bool
+	// memory reads the process's resident memory; nil if its /proc entry
+	// could not be opened.
+	memory *procfs.Resident
 	// exitCode is set before Exited is closed.
 	exitCode int
 	// changed is closed once the process may answer a health check
@@ -75,6 +79,13 @@ func (p *process) load() (taskstats.Record, error) {
 	return r.Load()
 }
 
+func (p *process) residentBytes() (uint64, error) {
+	if p.memory == nil {
+		return 0, errors.New("the process's memory could not be opened at its start")
+	}
+	return p.memory.Bytes()
+}
+
 // errStopped reports a start abandoned because the task was stopped or the
 // cluster closed.
 var errStopped = errors.New("stopped while starting")
@@ -116,8 +127,14 @@ func (c *ControlPlane) startProcess(tk *task, spec TaskSpec) (*process, error) {
 		recorded = true
 	}
 	p := &process{changed: make(chan struct{})}
+	if p.memory, err = procfs.OpenResident(pid); err != nil {
+		c.log.Warn("a task process's memory", "pid", pid, "err", err)
+	}
 	p.Leader = procgroup.Watch(cmd, func() {
 		p.exitCode = exitCode(cmd.ProcessState)
+		if p.memory != nil {
+			p.memory.Close()
+		}
 		if spec.StatsFile != "" {
 			p.closeStats()
 			os.Remove(spec.StatsFile)

@@ -19,7 +19,7 @@ import (
 	"github.com/gameday-sre/gameday/clock"
 	"github.com/gameday-sre/gameday/sandbox/awsapi"
 	"github.com/gameday-sre/gameday/sandbox/cloudwatch"
-	"github.com/gameday-sre/gameday/sandbox/ecs"
+	"github.com/gameday-sre/gameday/sandbox/ecs/ecstest"
 	"github.com/gameday-sre/gameday/sandbox/faults"
 	"github.com/gameday-sre/gameday/sandbox/fis"
 )
@@ -62,7 +62,7 @@ func newEnv(t *testing.T) *env {
 		Statistic: "Average", Period: 60, EvaluationPeriods: 1, Threshold: aws.Float64(1), ComparisonOperator: "GreaterThanThreshold"}); err != nil {
 		t.Fatal(err)
 	}
-	engine, err := fis.New(fis.Config{Region: region, Clock: clk, ECS: noTasks{}, Alarms: e.cw, Faults: e.reg, ReplicationGroups: []string{group}})
+	engine, err := fis.New(fis.Config{Region: region, Clock: clk, ECS: ecstest.NoTasks{}, Alarms: e.cw, Faults: e.reg, ReplicationGroups: []string{group}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,24 +96,6 @@ func (e *env) holding() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return slices.Clone(e.held)
-}
-
-// noTasks is a cluster that runs no task.
-type noTasks struct{}
-
-func (noTasks) Name() string { return "main-cluster" }
-func (noTasks) ARN() string  { return "arn:aws:ecs:us-east-1:123456789012:cluster/main-cluster" }
-func (noTasks) ListTasks(ecs.ListTasksInput) (ecs.ListTasksOutput, error) {
-	return ecs.ListTasksOutput{TaskArns: []string{}}, nil
-}
-func (noTasks) DescribeTasks(ecs.DescribeTasksInput) (ecs.DescribeTasksOutput, error) {
-	return ecs.DescribeTasksOutput{}, nil
-}
-func (noTasks) DescribeServices(ecs.DescribeServicesInput) (ecs.DescribeServicesOutput, error) {
-	return ecs.DescribeServicesOutput{}, nil
-}
-func (noTasks) StopTask(ecs.StopTaskInput) (ecs.Task, error) {
-	return ecs.Task{}, errors.New("no task runs here")
 }
 
 // template returns a template input: the actions, the targets they need,

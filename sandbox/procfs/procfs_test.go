@@ -3,6 +3,7 @@ package procfs
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -31,6 +32,14 @@ func TestZombieAndGone(t *testing.T) {
 		t.Skipf("cannot start sleep: %v", err)
 	}
 	pid := cmd.Process.Pid
+	held, err := OpenResident(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if rss, err := held.Bytes(); err != nil || rss == 0 {
+		t.Fatalf("a running child's RSS through a held statm: %d, %v", rss, err)
+	}
 	before, err := ReadStat(pid)
 	if err != nil || before.Zombie() {
 		t.Fatalf("running child: %+v, %v", before, err)
@@ -46,8 +55,37 @@ func TestZombieAndGone(t *testing.T) {
 	if _, err := ResidentBytes(pid); err == nil {
 		t.Error("a zombie has no resident memory to report, want an error")
 	}
+	if _, err := held.Bytes(); err == nil {
+		t.Error("statm held open while the process died still reads memory, want an error")
+	}
 	cmd.Wait()
 	if _, err := ReadStat(pid); err == nil {
 		t.Error("reaped child still has a stat")
+	}
+}
+
+// A held statm is read again from its start each time, so it follows the
+// process's memory, and fails once closed.
+func TestResidentFollowsTheProcess(t *testing.T) {
+	r, err := OpenResident(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := r.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown := make([]byte, 64<<20)
+	for i := range grown {
+		grown[i] = 1
+	}
+	after, err := r.Bytes()
+	if err != nil || after < before+32<<20 {
+		t.Errorf("RSS %d before touching 64 MiB and %d, %v after: want it grown by more than 32 MiB", before, after, err)
+	}
+	runtime.KeepAlive(grown)
+	r.Close()
+	if _, err := r.Bytes(); err == nil {
+		t.Error("a closed Resident still reads, want an error")
 	}
 }

@@ -17,12 +17,13 @@
 //
 // # Semantics chosen where AWS is silent or the sandbox differs
 //
-//   - Checkers are staggered evenly over the interval (checker i of n
-//     starts i/n of an interval late); AWS only says they are
-//     uncoordinated. With eight checkers a check turns unhealthy when the
-//     seventh flips, between (FailureThreshold-1) and FailureThreshold
-//     intervals after the endpoint fails, and healthy again when the
-//     second flips back.
+//   - The checkers probe together, a burst of eight requests each
+//     interval; AWS only says they are uncoordinated, so that bursts
+//     happen. The rule stays AWS's (healthy while more than 18 % of the
+//     checkers say so), but in one phase the checkers flip together: a
+//     check turns unhealthy, and healthy again, between
+//     (FailureThreshold-1) and FailureThreshold intervals after the
+//     endpoint changes, where it is in the interval deciding which.
 //   - Checkers start healthy, as AWS treats a new check, and flip after
 //     FailureThreshold consecutive results that disagree with them, in
 //     both directions.

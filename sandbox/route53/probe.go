@@ -42,20 +42,22 @@ import (
 // Probes are not serialized behind that timeout: each tick starts its
 // probe, as AWS's checkers keep their schedule whatever the endpoint does.
 
-// runChecker probes for one checker location every interval after offset
-// until ctx ends.
-func (e *Engine) runChecker(ctx context.Context, h *healthCheck, c *checker, gen uint64, offset, interval time.Duration) {
+// runCheckers probes from every checker location of h each interval until
+// ctx ends, all of them at the same moment: see startLocked.
+func (e *Engine) runCheckers(ctx context.Context, h *healthCheck, checkers []*checker, gen uint64, interval time.Duration) {
 	defer e.wg.Done()
-	if e.clock.Sleep(ctx, offset) != nil {
-		return
-	}
 	t := e.clock.NewTicker(interval)
 	defer t.Stop()
-	conns := &keptConn{}
-	defer conns.close()
+	conns := make([]*keptConn, len(checkers))
+	for i := range conns {
+		conns[i] = &keptConn{}
+		defer conns[i].close()
+	}
 	for seq := uint64(1); ; seq++ {
-		e.wg.Add(1)
-		go e.probeOnce(ctx, h, c, conns, gen, seq)
+		for i, c := range checkers {
+			e.wg.Add(1)
+			go e.probeOnce(ctx, h, c, conns[i], gen, seq)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -10,10 +10,12 @@ import (
 )
 
 const (
-	// leaseWait is one long poll of the AI worker. An enqueue ends it at
-	// once, so it only sets how often an idle worker asks; SIGTERM cancels
-	// it.
-	leaseWait = 5 * time.Second
+	// leaseWait is one long poll of the AI worker: the longest the queue
+	// allows, as SQS workers poll with WaitTimeSeconds 20. An enqueue ends
+	// it at once, so it only sets how often an idle worker asks, which at
+	// the AI service's maximum of thirty tasks is what its idle cost is;
+	// SIGTERM cancels it.
+	leaseWait = queue.MaxLeaseWait
 	// retryDelay paces the worker while the queue cannot be reached.
 	retryDelay = time.Second
 )
