@@ -287,9 +287,9 @@ func newSandboxServeCmd() *cobra.Command {
 // wake-ups a real second (health checks, Route 53's probes, Sentinel's
 // chatter through the relays); with two processors the runtime wakes a
 // second thread to look for work at each one and puts it back to sleep,
-// which cost a third of the idle CPU on two cores. Under the scaling
-// suite's full load the supervisor's proxying stays well inside one core,
-// and the minute lag in `make bench` shows it does.
+// which cost a fifth to a third of the idle CPU on two cores. Under the
+// scaling suite's full load the supervisor's proxying stays well inside
+// one core, and the minute lag in `make bench` shows it does.
 func oneProcessor() {
 	runtime.GOMAXPROCS(1)
 	os.Setenv("GOMAXPROCS", "1")
