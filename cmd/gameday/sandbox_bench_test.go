@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,11 +84,20 @@ func BenchmarkSandbox(b *testing.B) {
 					b.Fatal(err)
 				}
 				procs = len(recorded)
+				redisLogs := logSizes(b, filepath.Join(dir, "redis"))
 				prof := profileSupervisor(status(b, dir).Endpoints.Control, idleWindow)
 				r, byKind, err := measureIdle(recorded, idleWindow)
 				supervisorProfile := <-prof
 				if err != nil {
 					b.Fatal(err)
+				}
+				// Redis logs nothing while it idles; what it did log says
+				// why its share differs from another run's (a failover,
+				// a resync).
+				events := linesSince(b, redisLogs)
+				cpu["redis-log-lines"] += float64(len(events))
+				for _, e := range events[:min(len(events), 10)] {
+					b.Logf("redis, during the idle window: %s", e)
 				}
 				if supervisorProfile.err != nil {
 					b.Fatal(supervisorProfile.err)
@@ -273,6 +285,46 @@ func cpuTicks(procs []state.Process) ([]uint64, error) {
 		ticks[i] = st.UserTicks + st.SystemTicks
 	}
 	return ticks, nil
+}
+
+// logSizes is how long each log file in dir is now.
+func logSizes(b *testing.B, dir string) map[string]int64 {
+	b.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sizes := map[string]int64{}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sizes[p] = fi.Size()
+	}
+	return sizes
+}
+
+// linesSince is what the files of sizes have had appended since, each
+// line prefixed with its file's name.
+func linesSince(b *testing.B, sizes map[string]int64) []string {
+	b.Helper()
+	var lines []string
+	for _, p := range slices.Sorted(maps.Keys(sizes)) {
+		f, err := os.Open(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := io.ReadAll(io.NewSectionReader(f, sizes[p], math.MaxInt64-sizes[p]))
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for line := range strings.Lines(string(data)) {
+			lines = append(lines, filepath.Base(p)+": "+strings.TrimSpace(line))
+		}
+	}
+	return lines
 }
 
 // fullLoadFor is how long the full load runs, in platform time.
