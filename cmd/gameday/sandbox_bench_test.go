@@ -50,7 +50,10 @@ const idleWindow = 10 * time.Second
 // redis-servers, the sentinels), and the supervisor's own share by the
 // sandbox package whose code its samples were in (%CPU-sup:<package>,
 // from a CPU profile taken over the same window; samples in no sandbox
-// package are the Go runtime's and net/http's own goroutines).
+// package are the Go runtime's and net/http's own goroutines). Redis
+// logs nothing while it idles: the lines it logged in the window are
+// printed and counted (redis-log-lines), since a failover or a resync
+// there multiplies the Redis share.
 func BenchmarkSandbox(b *testing.B) {
 	p, err := spec.Load(shippedSpec)
 	if err != nil {
