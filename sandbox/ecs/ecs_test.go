@@ -219,7 +219,7 @@ func TestProcessThatCannotStartFailsTheTask(t *testing.T) {
 
 func TestCPUAndMemoryUtilizationFromStats(t *testing.T) {
 	e := newEnv(t, nil)
-	e.setExtra("api-service", "--busy", "0.5")
+	e.setExtra("api-service", "--busy")
 	e.createAPI(t, 2)
 	if _, err := e.cp.RegisterTaskDefinition(RegisterTaskDefinitionInput{
 		Family: "frontend", Cpu: "0.5 vCPU", Memory: "1 GB", NetworkMode: "awsvpc",
@@ -245,8 +245,8 @@ func TestCPUAndMemoryUtilizationFromStats(t *testing.T) {
 		if !slices.Contains(d.Dims, lbDim("ClusterName", "main-cluster")) || len(d.Dims) != 2 {
 			t.Errorf("dimensions %+v", d.Dims)
 		}
-		if v := d.Values[0]; v < 40 || v > 60 {
-			t.Errorf("CPUUtilization %v, want about 50: each task is busy half its reservation", v)
+		if v := d.Values[0]; v < 99 || v > 101 {
+			t.Errorf("CPUUtilization %v, want 100: each task keeps its one reserved vCPU busy", v)
 		}
 	}
 	mem := e.metrics.find("MemoryUtilization", "api-service")

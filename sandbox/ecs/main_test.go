@@ -32,7 +32,8 @@ func TestMain(m *testing.M) {
 }
 
 // fakeTask is a task process: it prints the listening line, keeps its
-// stats file (busy for a fixed share of its reservation, set by --busy),
+// stats file (its CPU busy every moment since it started with --busy,
+// idle without),
 // serves /health, answers other paths with its task id, exits with a code on
 // POST /_test/exit?code=N, and ends on SIGTERM unless --ignore-term,
 // finishing its in-flight requests first. GET /v1/hold is a request that
@@ -46,7 +47,7 @@ func fakeTask(args []string) int {
 	fs.Int("memory-mib", 0, "")
 	listen := fs.String("listen", "127.0.0.1:0", "")
 	taskID := fs.String("task-id", "", "")
-	busy := fs.Float64("busy", 0, "")
+	busy := fs.Bool("busy", false, "")
 	statsFile := fs.String("stats-file", "", "")
 	ignoreTerm := fs.Bool("ignore-term", false, "")
 	exitEarly := fs.Bool("exit-early", false, "")
@@ -69,13 +70,15 @@ func fakeTask(args []string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		// Busy for the --busy share of every moment: the accounting of
-		// a CPU that has done that much work by now, refreshed often.
-		go func() {
-			for now := range time.Tick(10 * time.Millisecond) {
-				w.Store(taskstats.Record{Started: started, First: started, Work: time.Duration(*busy * float64(now.Sub(started))), Booked: now})
-			}
-		}()
+		// A CPU that never idles: work booked from the start to far
+		// ahead, so that Busy is the time since the start whenever ECS
+		// reads it. One write, exact at any read, where a record
+		// refreshed on a ticker is as stale as the ticker is late under
+		// load.
+		if *busy {
+			const ahead = 24 * time.Hour
+			w.Store(taskstats.Record{Started: started, First: started, Work: ahead, Booked: started.Add(ahead)})
+		}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
