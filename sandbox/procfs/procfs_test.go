@@ -3,7 +3,6 @@ package procfs
 import (
 	"os"
 	"os/exec"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -75,15 +74,20 @@ func TestResidentFollowsTheProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	grown := make([]byte, 64<<20)
-	for i := range grown {
+	// Fresh pages from the kernel, not the Go heap, which may already
+	// hold freed memory of an earlier run and grow by nothing.
+	grown, err := syscall.Mmap(-1, 0, 64<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(grown)
+	for i := 0; i < len(grown); i += os.Getpagesize() {
 		grown[i] = 1
 	}
 	after, err := r.Bytes()
 	if err != nil || after < before+32<<20 {
 		t.Errorf("RSS %d before touching 64 MiB and %d, %v after: want it grown by more than 32 MiB", before, after, err)
 	}
-	runtime.KeepAlive(grown)
 	r.Close()
 	if _, err := r.Bytes(); err == nil {
 		t.Error("a closed Resident still reads, want an error")
